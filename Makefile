@@ -1,0 +1,22 @@
+# Two commands for a newcomer: `make run` and `make test`. Prerequisites: a JDK 17+ and Maven.
+MVN ?= mvn -B
+STACK = java -cp "local-stack/target/classes:$$(cat local-stack/target/classes/dev/ordersaga/stack/stack-classpath.txt)" \
+	dev.ordersaga.stack.LocalStack
+
+.PHONY: build run stop test bench clean
+
+build: ## compile and package every service (tests skipped)
+	$(MVN) -q package -DskipTests
+
+run: build ## start Postgres, Kafka, the three services and the relay; Ctrl-C stops everything
+	$(STACK) run
+
+stop: ## stop what `make run` started (data is kept)
+	@if [ -f local-stack/target/classes/dev/ordersaga/stack/stack-classpath.txt ]; then $(STACK) stop; fi
+
+test: ## every test of the project, against a real Postgres and a real Kafka on free ports
+	$(MVN) verify
+
+clean: stop ## wipe the local data (orders, topics) and the build
+	rm -rf .local
+	$(MVN) -q clean

@@ -1,0 +1,179 @@
+package dev.ordersaga.stack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The local stack: a real PostgreSQL and a real Kafka broker, and for `make run` the three services and the relay.
+ *
+ * <pre>
+ * run [--no-apps]  fixed ports (env overrides), data under .local/, Ctrl-C or `stop` ends it
+ * serve DIR        free ports, data under DIR, ends when its standard input closes (tests)
+ * stop             stops the stack that `run` started
+ * </pre>
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private final Postgres postgres;
+    private final KafkaBroker kafka;
+    private final List<AppProcess> apps = Collections.synchronizedList(new ArrayList<>());
+
+    private LocalStack(Postgres postgres, KafkaBroker kafka) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+    }
+
+    static LocalStack start(Path home, int pgPort, int kafkaPort, int controllerPort) throws Exception {
+        Postgres pg = Postgres.start(home.resolve("pg"), binariesDir(home), pgPort);
+        try {
+            pg.createDatabases(StackEndpoints.DATABASES);
+            KafkaBroker kafka = KafkaBroker.start(home.resolve("kafka"), kafkaPort, controllerPort);
+            return new LocalStack(pg, kafka);
+        } catch (Exception e) {
+            pg.close();
+            throw e;
+        }
+    }
+
+    /** zonky unpacks about 60 MB of binaries: once per checkout, not per run. */
+    private static Path binariesDir(Path home) {
+        Path root = RepoRoot.find().orElse(home);
+        return root.resolve(".local").resolve("pg-binaries");
+    }
+
+    StackEndpoints endpoints() {
+        return new StackEndpoints(postgres.port(), kafka.bootstrapServers());
+    }
+
+    void startServices(Path repoRoot, Path logDir) throws IOException {
+        for (Service s : Service.START_ORDER) {
+            int port = Ports.fromEnv(s.portVariable, s.defaultPort);
+            System.out.println("[local-stack] starting " + s.module + " on port " + port + " (log: " + logDir.resolve(s.module + ".log") + ")");
+            AppProcess app = AppProcess.start(s.module, s.jar(repoRoot), port, s.environment(endpoints(), port), logDir,
+                    List.of("-Xmx384m"));
+            apps.add(app);
+            app.awaitReady(Duration.ofMinutes(2));
+        }
+    }
+
+    @Override
+    public void close() {
+        List<AppProcess> reversed = new ArrayList<>(apps);
+        Collections.reverse(reversed);
+        reversed.forEach(AppProcess::close);
+        try {
+            kafka.close();
+        } catch (RuntimeException e) {
+            System.err.println("[local-stack] stopping Kafka: " + e);
+        }
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            System.err.println("[local-stack] stopping Postgres: " + e);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "run" : args[0];
+        switch (command) {
+            case "run" -> run(List.of(args).contains("--no-apps"));
+            case "serve" -> serve(Path.of(args[1]));
+            case "stop" -> stop();
+            default -> {
+                System.err.println("usage: LocalStack run [--no-apps] | serve DIR | stop");
+                System.exit(2);
+            }
+        }
+    }
+
+    private static Path runHome() {
+        String env = System.getenv("STACK_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath();
+        }
+        return RepoRoot.find().orElseThrow(() -> new IllegalStateException("run from the project folder"))
+                .resolve(".local");
+    }
+
+    private static void run(boolean noApps) throws Exception {
+        Path home = runHome();
+        Path pids = home.resolve("pids");
+        Optional<ProcessHandle> running = Orphans.recorded(home.resolve("stack.pid"));
+        if (running.isPresent() && running.get().pid() != ProcessHandle.current().pid()) {
+            System.err.println("[local-stack] already running as pid " + running.get().pid() + " (make stop)");
+            System.exit(1);
+        }
+        // services of a run that was killed outright still hold their ports
+        for (Service s : Service.values()) {
+            Orphans.kill(pids.resolve(s.module + ".pid"), "left by an earlier run");
+        }
+        Orphans.writePid(home.resolve("stack.pid"), ProcessHandle.current().pid());
+        int pg = Ports.fromEnv("PG_PORT", 15432);
+        int kafka = Ports.fromEnv("KAFKA_PORT", 19092);
+        int controller = Ports.fromEnv("KAFKA_CONTROLLER_PORT", 19093);
+        LocalStack stack = start(home, pg, kafka, controller);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("[local-stack] stopping");
+            stack.close();
+            try {
+                Files.deleteIfExists(home.resolve("stack.pid"));
+            } catch (IOException ignored) {
+                // checked for liveness before use
+            }
+        }, "local-stack-stop"));
+        StackEndpoints endpoints = stack.endpoints();
+        endpoints.write(home.resolve("endpoints.properties"));
+        System.out.println("[local-stack] PostgreSQL " + endpoints.jdbcUrl("<db>") + " user postgres (databases "
+                + String.join(", ", StackEndpoints.DATABASES) + ")");
+        System.out.println("[local-stack] Kafka      " + endpoints.bootstrapServers());
+        if (!noApps) {
+            Path repo = RepoRoot.find().orElseThrow();
+            stack.startServices(repo, pids);
+            System.out.println();
+            for (AppProcess app : stack.apps) {
+                System.out.printf("  %-14s %s   (health %s/q/health, API docs %s/q/swagger-ui)%n", app.name(), app.url(), app.url(), app.url());
+            }
+            System.out.println();
+            System.out.println("  try: curl -s -XPUT -H 'Content-Type: application/json' -d '{\"available\":10}' "
+                    + "http://127.0.0.1:" + Ports.fromEnv("INVENTORY_APP_PORT", 8081) + "/stock/SKU-1");
+            System.out.println("       curl -si -XPOST -H 'Content-Type: application/json' "
+                    + "-d '{\"customerId\":\"c-1\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":2}]}' "
+                    + "http://127.0.0.1:" + Ports.fromEnv("ORDER_APP_PORT", 8080) + "/orders");
+        }
+        System.out.println("[local-stack] up; Ctrl-C or `make stop` stops everything");
+        Thread.currentThread().join();
+    }
+
+    /** For tests: free ports, and the stack ends when the JVM that started it goes away. */
+    private static void serve(Path home) throws Exception {
+        Files.createDirectories(home);
+        Orphans.writePid(home.resolve("stack.pid"), ProcessHandle.current().pid());
+        LocalStack stack = start(home, Ports.free(), Ports.free(), Ports.free());
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-stop"));
+        stack.endpoints().write(home.resolve("endpoints.properties"));
+        try (InputStream in = System.in) {
+            while (in.read() != -1) {
+                // the owner never writes; end of stream means it is gone
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void stop() {
+        Path home = runHome();
+        Optional<ProcessHandle> running = Orphans.recorded(home.resolve("stack.pid"));
+        if (running.isEmpty()) {
+            System.out.println("[local-stack] not running");
+            return;
+        }
+        System.out.println("[local-stack] stopping pid " + running.get().pid());
+        Orphans.terminate(running.get(), Duration.ofSeconds(60));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.ordersaga.stack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/** Where a running stack listens. */
+public record StackEndpoints(int postgresPort, String bootstrapServers) {
+
+    public static final String USER = "postgres";
+    public static final String PASSWORD = "postgres";
+    public static final List<String> DATABASES = List.of("orders", "inventory", "coupons", "relay");
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database;
+    }
+
+    void write(Path file) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("postgres.port", Integer.toString(postgresPort));
+        p.setProperty("kafka.bootstrap.servers", bootstrapServers);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            p.store(out, null);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static StackEndpoints read(Path file) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        }
+        return new StackEndpoints(Integer.parseInt(p.getProperty("postgres.port")), p.getProperty("kafka.bootstrap.servers"));
+    }
+}

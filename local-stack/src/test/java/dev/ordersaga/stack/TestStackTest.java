@@ -1,0 +1,92 @@
+package dev.ordersaga.stack;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestStackTest {
+
+    private final StackEndpoints stack = TestStack.shared();
+
+    @Test
+    void postgresIsDurableAndReadyForLogicalDecoding() throws Exception {
+        try (Connection c = DriverManager.getConnection(stack.jdbcUrl("orders"), StackEndpoints.USER, StackEndpoints.PASSWORD);
+             Statement s = c.createStatement()) {
+            assertThat(show(s, "wal_level")).isEqualTo("logical");
+            assertThat(show(s, "fsync")).isEqualTo("on");
+            assertThat(show(s, "synchronous_commit")).isEqualTo("on");
+            assertThat(show(s, "server_version")).startsWith("17.");
+
+            String table = "t_" + UUID.randomUUID().toString().replace("-", "");
+            s.execute("CREATE TABLE " + table + " (id int primary key, v text)");
+            s.execute("INSERT INTO " + table + " VALUES (1, 'written')");
+            try (ResultSet rs = s.executeQuery("SELECT v FROM " + table + " WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("written");
+            }
+        }
+    }
+
+    @Test
+    void everyServiceDatabaseExists() throws Exception {
+        for (String db : StackEndpoints.DATABASES) {
+            try (Connection c = DriverManager.getConnection(stack.jdbcUrl(db), StackEndpoints.USER, StackEndpoints.PASSWORD);
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT current_database()")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(db);
+            }
+        }
+    }
+
+    @Test
+    void kafkaRoundTripsARecord() throws Exception {
+        String topic = "roundtrip-" + UUID.randomUUID();
+        String value = "hello " + UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k-1", value)).get();
+        }
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "g-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (seen.isEmpty() && Instant.now().isBefore(deadline)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+            assertThat(seen).hasSize(1);
+            assertThat(seen.get(0).key()).isEqualTo("k-1");
+            assertThat(seen.get(0).value()).isEqualTo(value);
+        }
+    }
+
+    private static String show(Statement s, String setting) throws Exception {
+        try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.ordersaga.relay;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Map;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "relay")
+public interface RelayConfig {
+
+    /** One Debezium engine per entry; the key names the source in logs, metrics and offsets. */
+    Map<String, Source> sources();
+
+    /** Connection shared by the sources unless a source overrides it. */
+    Connection db();
+
+    /** The database that keeps the engines' offsets (one table per source). */
+    @WithDefault("relay")
+    String offsetsDatabase();
+
+    /** Exit the process when an engine stops: a supervisor restarts it, nothing is skipped. Off only in tests. */
+    @WithDefault("true")
+    boolean exitOnFailure();
+
+    /** Debezium properties applied to every engine, e.g. {@code relay.debezium."poll.interval.ms"=10}. */
+    Map<String, String> debezium();
+
+    /** Kafka producer properties, e.g. {@code relay.producer."linger.ms"=5}. */
+    Map<String, String> producer();
+
+    interface Source {
+        String database();
+
+        Optional<String> host();
+
+        Optional<Integer> port();
+
+        /** Defaults to {@code outbox_<database>}, the slot the outbox migrations create. */
+        Optional<String> slot();
+
+        @WithDefault("outbox_publication")
+        String publication();
+    }
+
+    interface Connection {
+        @WithDefault("localhost")
+        String host();
+
+        @WithDefault("15432")
+        int port();
+
+        @WithDefault("postgres")
+        String user();
+
+        @WithDefault("postgres")
+        String password();
+    }
+}

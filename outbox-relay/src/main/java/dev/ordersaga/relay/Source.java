@@ -1,0 +1,24 @@
+package dev.ordersaga.relay;
+
+/** A source database as the relay connects to it. */
+record Source(String name, String host, int port, String database, String user, String password, String slot,
+              String publication) {
+
+    static Source from(String name, RelayConfig.Source s, RelayConfig.Connection db) {
+        return new Source(name, s.host().orElse(db.host()), s.port().orElse(db.port()), s.database(), db.user(),
+                db.password(), s.slot().orElse("outbox_" + s.database()), s.publication());
+    }
+
+    String jdbcUrl() {
+        return jdbcUrl(database);
+    }
+
+    String jdbcUrl(String db) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + db;
+    }
+
+    /** For error messages: names the database and the slot an operator has to look at. */
+    String describe() {
+        return "source '" + name + "' (database " + database + " at " + host + ":" + port + ", slot " + slot + ")";
+    }
+}

@@ -1,0 +1,195 @@
+package dev.ordersaga.relay;
+
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.embedded.Connect;
+import io.debezium.transforms.outbox.EventRouter;
+import io.quarkus.logging.Log;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One Debezium engine streaming one database's outbox. A batch is marked processed only after Kafka has
+ * acknowledged every record in it, so a crash replays (at least once) and never skips.
+ */
+final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>>, AutoCloseable {
+
+    enum State { STARTING, RUNNING, STOPPED, FAILED }
+
+    private final Source source;
+    private final KafkaPublisher publisher;
+    private final Consumer<SourceEngine> onFailure;
+    private final EventRouter<SourceRecord> router = new EventRouter<>();
+    private final String outboxTopic;
+    private final ExecutorService thread;
+    private DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
+    private volatile State state = State.STARTING;
+    private volatile String failure;
+    private volatile boolean closing;
+
+    SourceEngine(Source source, KafkaPublisher publisher, Consumer<SourceEngine> onFailure) {
+        this.source = source;
+        this.publisher = publisher;
+        this.onFailure = onFailure;
+        this.outboxTopic = source.name() + ".public.outbox";
+        this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "relay-" + source.name()));
+        router.configure(Map.of(
+                // topic per aggregate type: orders -> orders.events
+                "route.topic.replacement", "${routedByValue}.events",
+                "table.fields.additional.placement", "type:header:eventType",
+                // the payload column is jsonb: pass its JSON text through unchanged
+                "table.expand.json.payload", "false"));
+    }
+
+    Source source() {
+        return source;
+    }
+
+    State state() {
+        return state;
+    }
+
+    String failure() {
+        return failure;
+    }
+
+    /**
+     * A relay never creates the slot: one created now would start after events already committed, and they
+     * would be skipped silently. The services' migrations create it; if it is gone, that is an error.
+     */
+    void checkSlot() {
+        try (Connection c = DriverManager.getConnection(source.jdbcUrl(), source.user(), source.password());
+             PreparedStatement slot = c.prepareStatement(
+                     "SELECT plugin, database FROM pg_replication_slots WHERE slot_name = ?");
+             PreparedStatement pub = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+            slot.setString(1, source.slot());
+            try (ResultSet rs = slot.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("replication slot " + source.slot() + " does not exist for "
+                            + source.describe() + ": events committed since it was lost cannot be recovered from the WAL; "
+                            + "recreate it only after deciding how to replay what was missed (the service migrations create it)");
+                }
+                if (!"pgoutput".equals(rs.getString(1)) || !source.database().equals(rs.getString(2))) {
+                    throw new IllegalStateException("replication slot " + source.slot() + " belongs to database "
+                            + rs.getString(2) + " with plugin " + rs.getString(1) + ", not to " + source.describe());
+                }
+            }
+            pub.setString(1, source.publication());
+            try (ResultSet rs = pub.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("publication " + source.publication() + " does not exist for " + source.describe());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach " + source.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    void start(Properties props) {
+        engine = DebeziumEngine.create(Connect.class)
+                .using(props)
+                .notifying(this)
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        state = State.RUNNING;
+                        Log.infof("relay engine running for %s", source.describe());
+                    }
+                })
+                .using((success, message, error) -> stopped(success, message, error))
+                .build();
+        thread.execute(engine);
+    }
+
+    private void stopped(boolean success, String message, Throwable error) {
+        if (closing) {
+            state = State.STOPPED;
+            Log.infof("relay engine stopped for %s", source.describe());
+            return;
+        }
+        state = State.FAILED;
+        failure = message + (error == null ? "" : ": " + rootMessage(error));
+        Log.errorf(error, "relay engine for %s stopped unexpectedly (success=%s): %s", source.describe(), success, failure);
+        onFailure.accept(this);
+    }
+
+    @Override
+    public void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
+                            DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer) throws InterruptedException {
+        List<CompletableFuture<Void>> acks = new ArrayList<>(records.size());
+        for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
+            SourceRecord raw = event.value();
+            // heartbeat rows and Debezium's own heartbeats only move the offset forward
+            if (outboxTopic.equals(raw.topic()) && raw.value() != null) {
+                SourceRecord routed = router.apply(raw);
+                if (routed != null) {
+                    acks.add(publisher.send(source.name(), routed, commitMicros(raw)));
+                }
+            }
+        }
+        for (CompletableFuture<Void> ack : acks) {
+            try {
+                ack.get(5, TimeUnit.MINUTES);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // stop the engine with the batch unacknowledged: the next start resends it
+                throw new IllegalStateException("Kafka did not acknowledge an event of " + source.describe(), e);
+            }
+        }
+        for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
+            committer.markProcessed(event);
+        }
+        committer.markBatchFinished();
+    }
+
+    /** The source transaction's commit time, from the change event's source block. */
+    private static long commitMicros(SourceRecord raw) {
+        Struct source = ((Struct) raw.value()).getStruct("source");
+        if (source.schema().field("ts_us") != null && source.getInt64("ts_us") != null) {
+            return source.getInt64("ts_us");
+        }
+        return source.getInt64("ts_ms") * 1000;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            if (engine != null) {
+                engine.close();
+            }
+        } catch (Exception e) {
+            Log.warnf(e, "closing the relay engine of %s", source.describe());
+        }
+        thread.shutdown();
+        try {
+            thread.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        router.close();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.ordersaga.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ordersaga.events.Event;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Writes events to the outbox table in the caller's transaction; the relay publishes them from the WAL.
+ * There is no way to call it outside a transaction: a state change and its event commit together or not at all.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private final EntityManager em;
+    private final ObjectMapper json;
+    private final MeterRegistry metrics;
+    private final boolean deleteAfterInsert;
+
+    public Outbox(EntityManager em, ObjectMapper json, MeterRegistry metrics,
+                  @ConfigProperty(name = "outbox.delete-after-insert", defaultValue = "true") boolean deleteAfterInsert) {
+        this.em = em;
+        this.json = json;
+        this.metrics = metrics;
+        this.deleteAfterInsert = deleteAfterInsert;
+    }
+
+    /** Adds an event of the contract, keyed by its order id. Returns the event id. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public UUID add(Event event) {
+        return add(event.aggregateType(), event.orderId(), event.type(), event);
+    }
+
+    /**
+     * Adds any event. The payload is serialized once, to a JSON object: never a JSON string inside JSON.
+     * With {@code outbox.delete-after-insert} the row is deleted in the same transaction; the WAL still
+     * carries the insert, and the publication does not publish deletes.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public UUID add(String aggregateType, String aggregateId, String type, Object payload) {
+        UUID id = UUID.randomUUID();
+        em.createNativeQuery("""
+                        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at)
+                        VALUES (?1, ?2, ?3, ?4, CAST(?5 AS jsonb), ?6)""")
+                .setParameter(1, id)
+                .setParameter(2, aggregateType)
+                .setParameter(3, aggregateId)
+                .setParameter(4, type)
+                .setParameter(5, toJson(payload))
+                .setParameter(6, Instant.now())
+                .executeUpdate();
+        if (deleteAfterInsert) {
+            em.createNativeQuery("DELETE FROM outbox WHERE id = ?1").setParameter(1, id).executeUpdate();
+        }
+        metrics.counter("outbox.events.written", "aggregatetype", aggregateType, "type", type).increment();
+        return id;
+    }
+
+    private String toJson(Object payload) {
+        try {
+            return json.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialize " + payload.getClass().getName() + " to JSON", e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ordersaga.outbox;
+
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Keeps the outbox (when rows are kept) and the inbox from growing without bound. An inbox entry only has to
+ * outlive the longest redelivery window of its topic; the default two weeks is far past Kafka's usual retention.
+ */
+@ApplicationScoped
+public class Retention {
+
+    private final EntityManager em;
+    private final Duration outboxRetention;
+    private final Duration inboxRetention;
+
+    public Retention(EntityManager em,
+                     @ConfigProperty(name = "outbox.retention", defaultValue = "P7D") Duration outboxRetention,
+                     @ConfigProperty(name = "inbox.retention", defaultValue = "P14D") Duration inboxRetention) {
+        this.em = em;
+        this.outboxRetention = outboxRetention;
+        this.inboxRetention = inboxRetention;
+    }
+
+    @Scheduled(every = "${outbox.retention.interval:1h}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        purge(Instant.now());
+    }
+
+    /** Deletes outbox and inbox rows older than their retention at {@code now}; returns how many. */
+    @Transactional
+    public int purge(Instant now) {
+        int outbox = em.createNativeQuery("DELETE FROM outbox WHERE created_at < ?1")
+                .setParameter(1, now.minus(outboxRetention)).executeUpdate();
+        int inbox = em.createNativeQuery("DELETE FROM inbox WHERE received_at < ?1")
+                .setParameter(1, now.minus(inboxRetention)).executeUpdate();
+        if (outbox + inbox > 0) {
+            Log.infof("retention purged %d outbox rows and %d inbox rows", outbox, inbox);
+        }
+        return outbox + inbox;
+    }
+}

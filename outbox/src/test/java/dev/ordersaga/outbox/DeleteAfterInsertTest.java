@@ -1,0 +1,53 @@
+package dev.ordersaga.outbox;
+
+import dev.ordersaga.events.InventoryEvent;
+import dev.ordersaga.stack.LocalStackResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@QuarkusTest
+@WithTestResource(LocalStackResource.class)
+@TestProfile(DeleteAfterInsertTest.DeleteAfterInsert.class)
+class DeleteAfterInsertTest {
+
+    public static class DeleteAfterInsert implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("outbox.delete-after-insert", "true");
+        }
+    }
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    EntityManager em;
+
+    @Test
+    void theTableStaysEmptyWhileTheLogKeepsTheInsert() {
+        UUID id = QuarkusTransaction.requiringNew().call(() -> outbox.add(new InventoryEvent.StockReserved(UUID.randomUUID().toString())));
+
+        long rows = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "SELECT count(*) FROM outbox WHERE id = ?1").setParameter(1, id).getSingleResult()).longValue());
+        assertThat(rows).isZero();
+
+        // peek (not consume) what the relay will read: the insert is there, the delete is not published
+        long inLog = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
+                SELECT count(*) FROM pg_logical_slot_peek_binary_changes('outbox_' || current_database(), NULL, NULL,
+                    'proto_version', '1', 'publication_names', 'outbox_publication')
+                WHERE position(convert_to(?1, 'UTF8') IN data) > 0""").setParameter(1, id.toString())
+                .getSingleResult()).longValue());
+        assertThat(inLog).isOne();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.ordersaga.outbox;
+
+import dev.ordersaga.events.InventoryEvent;
+import dev.ordersaga.stack.LocalStackResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.TransactionalException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@QuarkusTest
+@WithTestResource(LocalStackResource.class)
+class OutboxTest {
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    Retention retention;
+
+    @Inject
+    EntityManager em;
+
+    @Test
+    void theEventCommitsWithTheStateChange() {
+        String orderId = UUID.randomUUID().toString();
+        UUID eventId = QuarkusTransaction.requiringNew().call(() -> {
+            em.persist(Widget.named("w-" + orderId));
+            return outbox.add(new InventoryEvent.StockRejected(orderId, "OUT_OF_STOCK", "SKU-1"));
+        });
+
+        Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery("""
+                SELECT aggregatetype, aggregateid, type, jsonb_typeof(payload), payload->>'reason', payload->>'version'
+                FROM outbox WHERE id = ?1""").setParameter(1, eventId).getSingleResult());
+        assertThat(row).containsExactly("inventory", orderId, "StockRejected", "object", "OUT_OF_STOCK", "1");
+    }
+
+    @Test
+    void aRolledBackTransactionLeavesNoEvent() {
+        String orderId = UUID.randomUUID().toString();
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            em.persist(Widget.named("w-" + orderId));
+            outbox.add(new InventoryEvent.StockReserved(orderId));
+            throw new IllegalStateException("the business step failed");
+        })).hasMessage("the business step failed");
+        assertThat(count("SELECT count(*) FROM outbox WHERE aggregateid = '" + orderId + "'")).isZero();
+        assertThat(count("SELECT count(*) FROM widget WHERE name = 'w-" + orderId + "'")).isZero();
+    }
+
+    @Test
+    void thereIsNoWayToWriteAnEventOutsideATransaction() {
+        assertThatThrownBy(() -> outbox.add(new InventoryEvent.StockReserved("o-1")))
+                .isInstanceOf(TransactionalException.class);
+    }
+
+    @Test
+    void theInboxAcceptsAnEventOncePerConsumer() {
+        UUID eventId = UUID.randomUUID();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.firstDelivery("stock", eventId))).isTrue();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.firstDelivery("stock", eventId))).isFalse();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.firstDelivery("coupons", eventId))).isTrue();
+    }
+
+    @Test
+    void aRolledBackApplyDoesNotMarkTheEventApplied() {
+        UUID eventId = UUID.randomUUID();
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            assertThat(inbox.firstDelivery("stock", eventId)).isTrue();
+            throw new IllegalStateException("applying failed");
+        })).hasMessage("applying failed");
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.firstDelivery("stock", eventId))).isTrue();
+    }
+
+    @Test
+    void retentionDeletesOnlyRowsPastTheirAge() {
+        String orderId = UUID.randomUUID().toString();
+        UUID fresh = QuarkusTransaction.requiringNew().call(() -> outbox.add(new InventoryEvent.StockReserved(orderId)));
+        UUID seen = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> inbox.firstDelivery("retention-test", seen));
+
+        retention.purge(Instant.now());
+        assertThat(count("SELECT count(*) FROM outbox WHERE id = '" + fresh + "'")).isOne();
+        assertThat(count("SELECT count(*) FROM inbox WHERE event_id = '" + seen + "'")).isOne();
+
+        retention.purge(Instant.now().plus(Duration.ofDays(30)));
+        assertThat(count("SELECT count(*) FROM outbox WHERE id = '" + fresh + "'")).isZero();
+        assertThat(count("SELECT count(*) FROM inbox WHERE event_id = '" + seen + "'")).isZero();
+    }
+
+    @Test
+    void migrationsCreateTheSlotAndAFilteredPublication() {
+        assertThat(count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'outbox_' || current_database() "
+                + "AND plugin = 'pgoutput'")).isOne();
+        @SuppressWarnings("unchecked")
+        List<String> tables = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "SELECT tablename FROM pg_publication_tables WHERE pubname = 'outbox_publication' ORDER BY 1")
+                .getResultList());
+        assertThat(tables).containsExactly("outbox", "outbox_heartbeat");
+        assertThat(count("SELECT count(*) FROM pg_publication WHERE pubname = 'outbox_publication' AND NOT pubdelete")).isOne();
+    }
+
+    private long count(String sql) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(sql).getSingleResult()).longValue());
+    }
+}

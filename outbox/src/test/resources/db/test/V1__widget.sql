@@ -1,0 +1,1 @@
+CREATE TABLE widget (id uuid PRIMARY KEY, name varchar(100) NOT NULL);
