@@ -3,6 +3,9 @@ package dev.ordersaga.stack;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
@@ -11,7 +14,10 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 /** A real single-node Kafka (combined broker and KRaft controller) from the Kafka jars. */
 final class KafkaBroker implements AutoCloseable {
@@ -62,7 +68,28 @@ final class KafkaBroker implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
-        return new KafkaBroker(server, port);
+        KafkaBroker broker = new KafkaBroker(server, port);
+        broker.createTopics(CONTRACT_TOPICS, 6);
+        return broker;
+    }
+
+    /**
+     * The topics of the event contract (dev.ordersaga.events.Topics), created up front: a consumer that
+     * subscribes before a topic exists would otherwise wait for a metadata refresh to see it.
+     */
+    static final List<String> CONTRACT_TOPICS = List.of("orders.events", "inventory.events", "coupons.events");
+
+    void createTopics(List<String> names, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            var existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = names.stream().filter(n -> !existing.contains(n))
+                    .map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("creating topics " + names + " failed", e);
+        }
     }
 
     String bootstrapServers() {

@@ -104,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
 
     private static void run(boolean noApps) throws Exception {
         Path home = runHome();
-        Path pids = home.resolve("pids");
+        Path pids = home.resolve("logs");
         Optional<ProcessHandle> running = Orphans.recorded(home.resolve("stack.pid"));
         if (running.isPresent() && running.get().pid() != ProcessHandle.current().pid()) {
             System.err.println("[local-stack] already running as pid " + running.get().pid() + " (make stop)");
@@ -135,10 +135,12 @@ public final class LocalStack implements AutoCloseable {
         System.out.println("[local-stack] Kafka      " + endpoints.bootstrapServers());
         if (!noApps) {
             Path repo = RepoRoot.find().orElseThrow();
-            stack.startServices(repo, pids);
+            stack.startServices(repo, home.resolve("logs"));
             System.out.println();
             for (AppProcess app : stack.apps) {
-                System.out.printf("  %-14s %s   (health %s/q/health, API docs %s/q/swagger-ui)%n", app.name(), app.url(), app.url(), app.url());
+                String docs = app.name().equals(Service.OUTBOX_RELAY.module) ? "metrics " + app.url() + "/q/metrics"
+                        : "API docs " + app.url() + "/q/swagger-ui";
+                System.out.printf("  %-14s %s   (health %s/q/health, %s)%n", app.name(), app.url(), app.url(), docs);
             }
             System.out.println();
             System.out.println("  try: curl -s -XPUT -H 'Content-Type: application/json' -d '{\"available\":10}' "

@@ -2,6 +2,7 @@ package dev.ordersaga.relay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ordersaga.stack.TestStack;
+import dev.ordersaga.stack.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -10,7 +11,6 @@ import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -104,7 +104,6 @@ class RelayTest {
     }
 
     private static String header(ConsumerRecord<String, String> r, String key) {
-        Header h = r.headers().lastHeader(key);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return TopicReader.header(r, key);
     }
 }

@@ -1,0 +1,3 @@
+package dev.ordersaga.coupon.domain;
+
+public enum CouponStatus { AVAILABLE, LOCKED, REDEEMED }

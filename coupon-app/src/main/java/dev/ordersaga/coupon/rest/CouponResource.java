@@ -1,0 +1,58 @@
+package dev.ordersaga.coupon.rest;
+
+import dev.ordersaga.coupon.domain.Coupon;
+import dev.ordersaga.coupon.domain.CouponService;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+@Path("/coupons")
+@Produces(MediaType.APPLICATION_JSON)
+public class CouponResource {
+
+    public record IssueCouponRequest(
+            @NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9_-]+", message = "may contain letters, digits, '-' and '_' only") String code,
+            @NotNull @Min(1) @Max(100) Integer discountPercent) {
+    }
+
+    public record CouponView(String code, int discountPercent, String status, String orderId) {
+        static CouponView from(Coupon c) {
+            return new CouponView(c.code(), c.discountPercent(), c.status().name(), c.orderId());
+        }
+    }
+
+    private final CouponService coupons;
+
+    public CouponResource(CouponService coupons) {
+        this.coupons = coupons;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response issue(@NotNull @Valid IssueCouponRequest body, @Context UriInfo uri) {
+        Coupon c = coupons.issue(body.code(), body.discountPercent());
+        return Response.created(uri.getBaseUriBuilder().path("coupons").path(c.code()).build())
+                .entity(CouponView.from(c)).build();
+    }
+
+    @GET
+    @Path("/{code}")
+    public CouponView get(@PathParam("code") String code) {
+        return coupons.find(code).map(CouponView::from).orElseThrow(() -> new NotFoundException("no coupon " + code));
+    }
+}

@@ -1,0 +1,3 @@
+package dev.ordersaga.order.domain;
+
+public enum OrderStatus { PENDING, CONFIRMED, CANCELLED }

@@ -1,0 +1,114 @@
+package dev.ordersaga.order.messaging;
+
+import dev.ordersaga.events.Topics;
+import dev.ordersaga.stack.LocalStackResource;
+import dev.ordersaga.stack.TestStack;
+import dev.ordersaga.stack.TopicReader;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** The consumer against the real broker, fed by hand: no relay, no other service. */
+@QuarkusTest
+@WithTestResource(LocalStackResource.class)
+class SagaResultsConsumerTest {
+
+    @Inject
+    EntityManager em;
+
+    @Test
+    void stockReservedConfirmsAnOrderWithoutCouponAndARedeliveryChangesNothing() {
+        String orderId = place(null);
+        String eventId = UUID.randomUUID().toString();
+        publish(Topics.INVENTORY, orderId, eventId, "StockReserved", "{\"version\":1,\"orderId\":\"" + orderId + "\"}");
+        awaitStatus(orderId, "CONFIRMED");
+        long version = version(orderId);
+
+        double duplicatesBefore = duplicates();
+        publish(Topics.INVENTORY, orderId, eventId, "StockReserved", "{\"version\":1,\"orderId\":\"" + orderId + "\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> duplicates() > duplicatesBefore);
+        assertThat(version(orderId)).isEqualTo(version);
+        given().get("/orders/" + orderId).then().body("status", equalTo("CONFIRMED"));
+    }
+
+    @Test
+    void aCouponRejectionCancelsEvenAfterStockWasReserved() {
+        String orderId = place("SPRING5");
+        publish(Topics.INVENTORY, orderId, UUID.randomUUID().toString(), "StockReserved", "{\"version\":1,\"orderId\":\"" + orderId + "\"}");
+        publish(Topics.COUPONS, orderId, UUID.randomUUID().toString(), "CouponRejected",
+                "{\"version\":1,\"orderId\":\"" + orderId + "\",\"code\":\"SPRING5\",\"reason\":\"ALREADY_REDEEMED\"}");
+        awaitStatus(orderId, "CANCELLED");
+        given().get("/orders/" + orderId).then().body("reason", equalTo("COUPON_UNAVAILABLE"));
+    }
+
+    @Test
+    void aPoisonEventIsParkedAndDoesNotBlockItsPartition() {
+        String orderId = place(null);
+        String poisonId = UUID.randomUUID().toString();
+        // same key, so same partition: the valid event behind it must still be applied
+        publish(Topics.INVENTORY, orderId, poisonId, "NoSuchEvent", "{\"orderId\":\"" + orderId + "\"}");
+        publish(Topics.INVENTORY, orderId, UUID.randomUUID().toString(), "StockRejected",
+                "{\"version\":1,\"orderId\":\"" + orderId + "\",\"reason\":\"OUT_OF_STOCK\",\"sku\":\"SKU-1\"}");
+        awaitStatus(orderId, "CANCELLED");
+        given().get("/orders/" + orderId).then().body("reason", equalTo("OUT_OF_STOCK"));
+
+        try (TopicReader dlq = new TopicReader(TestStack.shared().bootstrapServers(), "order-app.inventory.events.dlq")) {
+            var parked = dlq.until(r -> r.stream().anyMatch(c -> poisonId.equals(TopicReader.header(c, "id"))), Duration.ofSeconds(30));
+            var record = parked.stream().filter(c -> poisonId.equals(TopicReader.header(c, "id"))).findFirst().orElseThrow();
+            assertThat(record.key()).isEqualTo(orderId);
+            assertThat(TopicReader.header(record, "dead-letter-reason")).contains("unknown event type 'NoSuchEvent'");
+        }
+    }
+
+    @Test
+    void anUnreadablePayloadIsParked() {
+        String orderId = place(null);
+        String poisonId = UUID.randomUUID().toString();
+        publish(Topics.INVENTORY, orderId, poisonId, "StockReserved", "{not json");
+        try (TopicReader dlq = new TopicReader(TestStack.shared().bootstrapServers(), "order-app.inventory.events.dlq")) {
+            dlq.until(r -> r.stream().anyMatch(c -> poisonId.equals(TopicReader.header(c, "id"))), Duration.ofSeconds(30));
+        }
+        given().get("/orders/" + orderId).then().body("status", equalTo("PENDING"));
+    }
+
+    private static String place(String coupon) {
+        String body = "{\"customerId\": \"c-1\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]"
+                + (coupon == null ? "" : ", \"couponCode\": \"" + coupon + "\"") + "}";
+        return given().contentType(ContentType.JSON).body(body).post("/orders").then().statusCode(202).extract().path("id");
+    }
+
+    private static void publish(String topic, String key, String eventId, String type, String json) {
+        TopicReader.send(TestStack.shared().bootstrapServers(), topic, key, json, Map.of(Topics.ID_HEADER, eventId, Topics.TYPE_HEADER, type));
+    }
+
+    private static void awaitStatus(String orderId, String status) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/orders/" + orderId).then().body("status", equalTo(status)));
+    }
+
+    private long version(String orderId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "SELECT version FROM orders WHERE id = CAST(?1 AS uuid)").setParameter(1, orderId).getSingleResult()).longValue());
+    }
+
+    private static double duplicates() {
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("inbox_events_total") && l.contains("outcome=\"duplicate\"") && l.contains("consumer=\"order-app\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}
