@@ -32,11 +32,15 @@ public class Relay {
     }
 
     void onStart(@Observes StartupEvent ev) {
-        if (config.sources().isEmpty()) {
-            throw new IllegalStateException("no relay.sources configured: nothing to relay");
+        List<Source> sources = new ArrayList<>();
+        config.databases().orElse(List.of()).stream().map(String::trim).filter(d -> !d.isEmpty())
+                .forEach(d -> sources.add(Source.of(d, config.db())));
+        config.sources().forEach((name, s) -> sources.add(Source.from(name, s, config.db())));
+        if (sources.isEmpty()) {
+            throw new IllegalStateException("no relay.databases or relay.sources configured: nothing to relay");
         }
         publisher = new KafkaPublisher(bootstrapServers, config.producer(), metrics);
-        config.sources().forEach((name, s) -> engines.add(new SourceEngine(Source.from(name, s, config.db()), publisher, this::failed)));
+        sources.forEach(s -> engines.add(new SourceEngine(s, publisher, this::failed)));
         // fail the start, and so the process, before streaming anything if a slot is missing
         engines.forEach(SourceEngine::checkSlot);
         for (SourceEngine engine : engines) {

@@ -3,13 +3,20 @@ package dev.ordersaga.relay;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "relay")
 public interface RelayConfig {
 
-    /** One Debezium engine per entry; the key names the source in logs, metrics and offsets. */
+    /**
+     * The usual case: source databases by name, all on {@link #db()}, each source named after its database
+     * (env {@code RELAY_DATABASES=orders,inventory,coupons}).
+     */
+    Optional<List<String>> databases();
+
+    /** Sources that need their own host, port or slot; the key names the source in logs, metrics and offsets. */
     Map<String, Source> sources();
 
     /** Connection shared by the sources unless a source overrides it. */

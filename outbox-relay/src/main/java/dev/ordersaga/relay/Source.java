@@ -9,6 +9,11 @@ record Source(String name, String host, int port, String database, String user, 
                 db.password(), s.slot().orElse("outbox_" + s.database()), s.publication());
     }
 
+    static Source of(String database, RelayConfig.Connection db) {
+        return new Source(database, db.host(), db.port(), database, db.user(), db.password(), "outbox_" + database,
+                "outbox_publication");
+    }
+
     String jdbcUrl() {
         return jdbcUrl(database);
     }

@@ -1,0 +1,116 @@
+package dev.ordersaga.coupon.rest;
+
+import dev.ordersaga.stack.LocalStackResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+
+@QuarkusTest
+@WithTestResource(value = LocalStackResource.class, initArgs = @ResourceArg(name = "database", value = "coupons"))
+class CouponResourceTest {
+
+    @Test
+    void anIssuedCouponIsAvailableAndCanBeReadBack() {
+        String code = code();
+        String location = given().contentType(ContentType.JSON).body(coupon(code, 15))
+                .when().post("/coupons")
+                .then().statusCode(201)
+                .header("Location", endsWith("/coupons/" + code))
+                .body("code", equalTo(code))
+                .body("discountPercent", equalTo(15))
+                .body("status", equalTo("AVAILABLE"))
+                .body("orderId", nullValue())
+                .extract().header("Location");
+        given().get(location).then().statusCode(200)
+                .body("code", equalTo(code))
+                .body("discountPercent", equalTo(15))
+                .body("status", equalTo("AVAILABLE"))
+                .body("orderId", nullValue());
+    }
+
+    @Test
+    void theBoundsOfTheDiscountAreAccepted() {
+        String one = code();
+        String hundred = code();
+        given().contentType(ContentType.JSON).body(coupon(one, 1)).post("/coupons")
+                .then().statusCode(201).body("discountPercent", equalTo(1));
+        given().contentType(ContentType.JSON).body(coupon(hundred, 100)).post("/coupons")
+                .then().statusCode(201).body("discountPercent", equalTo(100));
+    }
+
+    @Test
+    void aCodeIsIssuedOnlyOnce() {
+        String code = code();
+        given().contentType(ContentType.JSON).body(coupon(code, 10)).post("/coupons").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(coupon(code, 20))
+                .when().post("/coupons")
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("status", equalTo(409))
+                .body("errors.field", hasItem("code"))
+                .body("detail", containsString(code));
+        // the first one is untouched
+        given().get("/coupons/" + code).then().statusCode(200).body("discountPercent", equalTo(10));
+    }
+
+    @Test
+    void anUnknownCouponIsNotFound() {
+        given().get("/coupons/" + code()).then().statusCode(404).contentType("application/problem+json")
+                .body("status", equalTo(404));
+    }
+
+    @Test
+    void badInputGetsAProblemNamingTheField() {
+        String code = code();
+        problem(coupon(code, 0), "discountPercent");
+        problem(coupon(code, 101), "discountPercent");
+        problem("{\"code\": \"" + code + "\"}", "discountPercent");
+        problem("{\"code\": \"" + code + "\", \"discountPercent\": \"ten\"}", "discountPercent");
+        problem("{\"code\": \"  \", \"discountPercent\": 10}", "code");
+        problem("{\"code\": \"\", \"discountPercent\": 10}", "code");
+        problem("{\"discountPercent\": 10}", "code");
+        problem("{\"code\": \"two words\", \"discountPercent\": 10}", "code");
+        problem(coupon("C".repeat(65), 10), "code");
+        problem("{\"code\": \"" + code + "\", \"discountPercent\": 10", "body");
+        problem("", "body");
+        // none of it was stored
+        given().get("/coupons/" + code).then().statusCode(404);
+    }
+
+    @Test
+    void wrongContentTypeIsRefused() {
+        String code = code();
+        given().contentType(ContentType.TEXT).body(coupon(code, 10)).post("/coupons")
+                .then().statusCode(415).contentType("application/problem+json").body("status", equalTo(415));
+        given().get("/coupons/" + code).then().statusCode(404);
+    }
+
+    private static String code() {
+        return "C-" + UUID.randomUUID();
+    }
+
+    private static String coupon(String code, int discountPercent) {
+        return "{\"code\": \"" + code + "\", \"discountPercent\": " + discountPercent + "}";
+    }
+
+    private static void problem(String body, String field) {
+        given().contentType(ContentType.JSON).body(body)
+                .when().post("/coupons")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("errors.field", hasItem(field))
+                .body("detail", containsString(field));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ordersaga.system;
+
+import dev.ordersaga.stack.AppProcess;
+import dev.ordersaga.stack.Ports;
+import dev.ordersaga.stack.RepoRoot;
+import dev.ordersaga.stack.Service;
+import dev.ordersaga.stack.StackEndpoints;
+import dev.ordersaga.stack.TestStack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system as `make run` starts it: the packaged services and the relay as processes, on the test
+ * JVM's stack, on free ports. Started once per test JVM; process logs stay in target/process-logs.
+ */
+final class RunningSystem {
+
+    static final List<String> JVM_ARGS = List.of("-Xmx320m", "-XX:+UseSerialGC");
+
+    private static RunningSystem shared;
+
+    final StackEndpoints stack;
+    private final Map<Service, AppProcess> apps = new EnumMap<>(Service.class);
+
+    private RunningSystem(StackEndpoints stack) {
+        this.stack = stack;
+    }
+
+    static synchronized RunningSystem shared() {
+        if (shared == null) {
+            RunningSystem system = new RunningSystem(TestStack.shared());
+            Runtime.getRuntime().addShutdownHook(new Thread(system::stop, "system-stop"));
+            for (Service s : Service.START_ORDER) {
+                system.apps.put(s, start(s, system.stack, Map.of()));
+            }
+            shared = system;
+        }
+        return shared;
+    }
+
+    String url(Service s) {
+        return apps.get(s).url();
+    }
+
+    /** Starts one packaged service with extra environment (e.g. a relay on other databases). */
+    static AppProcess start(Service s, StackEndpoints stack, Map<String, String> extraEnv) {
+        int port = Ports.free();
+        Map<String, String> env = new HashMap<>(s.environment(stack, port));
+        env.putAll(extraEnv);
+        try {
+            return AppProcess.start(s.module + "-" + port, s.jar(repo()), port, env, logs(), JVM_ARGS)
+                    .awaitReady(Duration.ofMinutes(3));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path repo() {
+        return RepoRoot.find().orElseThrow();
+    }
+
+    static Path logs() {
+        return repo().resolve("system-tests/target/process-logs");
+    }
+
+    private void stop() {
+        List<AppProcess> reversed = new ArrayList<>(apps.values());
+        Collections.reverse(reversed);
+        reversed.forEach(AppProcess::close);
+    }
+}
