@@ -19,6 +19,17 @@ public record StackEndpoints(int postgresPort, String bootstrapServers) {
         return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database;
     }
 
+    /**
+     * A connection as the stack's superuser. Through the driver itself, not DriverManager, which does not
+     * see a driver loaded by another class loader (as in a restarted Quarkus test).
+     */
+    public java.sql.Connection connect(String database) throws java.sql.SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", USER);
+        p.setProperty("password", PASSWORD);
+        return new org.postgresql.Driver().connect(jdbcUrl(database), p);
+    }
+
     void write(Path file) throws IOException {
         Properties p = new Properties();
         p.setProperty("postgres.port", Integer.toString(postgresPort));

@@ -11,7 +11,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -29,7 +28,7 @@ class TestStackTest {
 
     @Test
     void postgresIsDurableAndReadyForLogicalDecoding() throws Exception {
-        try (Connection c = DriverManager.getConnection(stack.jdbcUrl("orders"), StackEndpoints.USER, StackEndpoints.PASSWORD);
+        try (Connection c = stack.connect("orders");
              Statement s = c.createStatement()) {
             assertThat(show(s, "wal_level")).isEqualTo("logical");
             assertThat(show(s, "fsync")).isEqualTo("on");
@@ -49,7 +48,7 @@ class TestStackTest {
     @Test
     void everyServiceDatabaseExists() throws Exception {
         for (String db : StackEndpoints.DATABASES) {
-            try (Connection c = DriverManager.getConnection(stack.jdbcUrl(db), StackEndpoints.USER, StackEndpoints.PASSWORD);
+            try (Connection c = stack.connect(db);
                  Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT current_database()")) {
                 assertThat(rs.next()).isTrue();

@@ -7,7 +7,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,7 +35,7 @@ public class SlotMonitor {
         for (SourceEngine engine : relay.engines()) {
             Source s = engine.source();
             AtomicLong[] values = lag.computeIfAbsent(s.name(), this::register);
-            try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+            try (Connection c = s.connect();
                  PreparedStatement q = c.prepareStatement("""
                          SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn),
                                 pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)

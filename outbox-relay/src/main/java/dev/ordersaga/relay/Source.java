@@ -14,6 +14,14 @@ record Source(String name, String host, int port, String database, String user, 
                 "outbox_publication");
     }
 
+    /** Through the driver itself: DriverManager misses drivers of other class loaders (Quarkus tests restart apps). */
+    java.sql.Connection connect() throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        return new org.postgresql.Driver().connect(jdbcUrl(), p);
+    }
+
     String jdbcUrl() {
         return jdbcUrl(database);
     }

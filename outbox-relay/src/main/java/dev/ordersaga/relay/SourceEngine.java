@@ -9,7 +9,6 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -74,7 +73,7 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
      * would be skipped silently. The services' migrations create it; if it is gone, that is an error.
      */
     void checkSlot() {
-        try (Connection c = DriverManager.getConnection(source.jdbcUrl(), source.user(), source.password());
+        try (Connection c = source.connect();
              PreparedStatement slot = c.prepareStatement(
                      "SELECT plugin, database FROM pg_replication_slots WHERE slot_name = ?");
              PreparedStatement pub = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
@@ -124,8 +123,10 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
             return;
         }
         state = State.FAILED;
-        failure = message + (error == null ? "" : ": " + rootMessage(error));
-        Log.errorf(error, "relay engine for %s stopped unexpectedly (success=%s): %s", source.describe(), success, failure);
+        String why = message + (error == null ? "" : ": " + rootMessage(error));
+        // Debezium's messages embed the whole offset context; the health check shows the gist
+        failure = why.length() > 300 ? why.substring(0, 300) + "..." : why;
+        Log.errorf(error, "relay engine for %s stopped unexpectedly (success=%s): %s", source.describe(), success, why);
         onFailure.accept(this);
     }
 

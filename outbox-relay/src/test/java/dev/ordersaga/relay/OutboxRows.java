@@ -1,10 +1,8 @@
 package dev.ordersaga.relay;
 
-import dev.ordersaga.stack.StackEndpoints;
 import dev.ordersaga.stack.TestStack;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +15,7 @@ final class OutboxRows implements AutoCloseable {
     final Connection connection;
 
     OutboxRows(String database) throws SQLException {
-        connection = DriverManager.getConnection(TestStack.shared().jdbcUrl(database), StackEndpoints.USER, StackEndpoints.PASSWORD);
+        connection = TestStack.shared().connect(database);
         connection.setAutoCommit(false);
     }
 

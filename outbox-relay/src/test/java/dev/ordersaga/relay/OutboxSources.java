@@ -6,7 +6,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.flywaydb.core.Flyway;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -34,7 +33,7 @@ public class OutboxSources implements QuarkusTestResourceLifecycleManager {
     }
 
     static void create(StackEndpoints stack, String db) {
-        try (Connection c = DriverManager.getConnection(stack.jdbcUrl("postgres"), StackEndpoints.USER, StackEndpoints.PASSWORD);
+        try (Connection c = stack.connect("postgres");
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db);
         } catch (SQLException e) {
