@@ -184,6 +184,37 @@ class OrderEventsConsumerTest {
         assertThat(written("CouponLocked") + written("CouponRejected")).isEqualTo(written);
     }
 
+    @Test
+    void aPoisonEventIsParkedAndDoesNotBlockItsPartition() {
+        String code = issue();
+        String order = orderId();
+        String poisonId = newEventId();
+        // same key, so same partition: the valid event behind it must still be applied
+        publish(order, poisonId, "NoSuchEvent", "{\"orderId\":\"" + order + "\"}");
+        publish(order, newEventId(), "OrderPlaced", placed(order, code));
+        awaitCoupon(code, "LOCKED", order);
+
+        try (TopicReader dlq = new TopicReader(TestStack.shared().bootstrapServers(), "coupon-app.orders.events.dlq")) {
+            var parked = dlq.until(r -> r.stream().anyMatch(c -> poisonId.equals(TopicReader.header(c, "id"))), TIMEOUT);
+            var record = parked.stream().filter(c -> poisonId.equals(TopicReader.header(c, "id"))).findFirst().orElseThrow();
+            assertThat(record.key()).isEqualTo(order);
+            assertThat(TopicReader.header(record, "dead-letter-reason")).contains("unknown event type 'NoSuchEvent'");
+        }
+        assertThat(inboxRows(poisonId)).isZero();
+    }
+
+    @Test
+    void anUnreadablePayloadIsParkedAndLocksNothing() {
+        String code = issue();
+        String order = orderId();
+        String poisonId = newEventId();
+        publish(order, poisonId, "OrderPlaced", "{\"orderId\":\"" + order + "\",\"couponCode\":\"" + code + "\"");
+        try (TopicReader dlq = new TopicReader(TestStack.shared().bootstrapServers(), "coupon-app.orders.events.dlq")) {
+            dlq.until(r -> r.stream().anyMatch(c -> poisonId.equals(TopicReader.header(c, "id"))), TIMEOUT);
+        }
+        assertCoupon(code, "AVAILABLE", null);
+    }
+
     private static String code() {
         return "C-" + UUID.randomUUID();
     }

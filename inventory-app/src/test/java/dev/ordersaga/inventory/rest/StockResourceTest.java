@@ -5,11 +5,19 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -77,6 +85,37 @@ class StockResourceTest {
         given().contentType(ContentType.TEXT).body("{\"available\": 10}").put("/stock/" + sku)
                 .then().statusCode(415).contentType("application/problem+json").body("status", equalTo(415));
         given().get("/stock/" + sku).then().statusCode(404);
+    }
+
+    /*
+     * Two first PUTs of one SKU both find no row to lock in InventoryService.setAvailable, both persist, and the
+     * loser's INSERT fails on the primary key: an unmapped Hibernate ConstraintViolationException, so HTTP 500.
+     * Observed in 2 of 3 rounds of 8 concurrent requests.
+     */
+    @Test
+    @Disabled("BUG: InventoryService.setAvailable creates a new SKU check-then-insert; a concurrent first PUT gets 500 (duplicate key)")
+    void concurrentFirstWritesOfOneSkuAllSucceed() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String sku = sku();
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Integer>> statuses = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    statuses.add(pool.submit(() -> {
+                        start.await();
+                        return given().contentType(ContentType.JSON).body("{\"available\": 10}").put("/stock/" + sku).statusCode();
+                    }));
+                }
+                start.countDown();
+                for (Future<Integer> status : statuses) {
+                    assertThat(status.get()).isEqualTo(200);
+                }
+                given().get("/stock/" + sku).then().statusCode(200).body("available", equalTo(10));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static String sku() {
