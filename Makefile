@@ -17,6 +17,10 @@ stop: ## stop what `make run` started (data is kept)
 test: ## every test of the project, against a real Postgres and a real Kafka on free ports
 	$(MVN) verify
 
+bench: ## measure the pipeline (BENCH_PROFILE=long for the long run); writes target/bench/
+	$(MVN) -q install -DskipTests
+	java -cp "bench/target/classes:$$(cat bench/target/bench-classpath.txt)" dev.ordersaga.bench.Bench
+
 clean: stop ## wipe the local data (orders, topics) and the build
 	rm -rf .local
 	$(MVN) -q clean

@@ -114,6 +114,11 @@ public class EventConsumer {
             if ((t instanceof IllegalStateException || t instanceof IllegalArgumentException) && fromDomain(t)) {
                 return new PoisonEvent("refused by the domain: " + t.getMessage(), t);
             }
+            // SQLState class 22 (data exception) and 23 (integrity constraint): the same event fails the same way
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return new PoisonEvent("refused by the database (" + sql.getSQLState() + "): " + sql.getMessage(), t);
+            }
         }
         return null;
     }

@@ -9,6 +9,7 @@ import dev.ordersaga.web.ConflictException;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import org.hibernate.exception.ConstraintViolationException;
 
 import java.util.Optional;
 
@@ -29,8 +30,13 @@ public class CouponService {
             throw new ConflictException("code", "coupon " + code + " already exists");
         }
         Coupon c = Coupon.issue(code, discountPercent);
-        coupons.persist(c);
-        coupons.flush();
+        try {
+            coupons.persist(c);
+            coupons.flush();
+        } catch (ConstraintViolationException raced) {
+            // a concurrent request issued the same code first
+            throw new ConflictException("code", "coupon " + code + " already exists");
+        }
         Log.infof("coupon %s issued (%d%%)", code, discountPercent);
         return c;
     }

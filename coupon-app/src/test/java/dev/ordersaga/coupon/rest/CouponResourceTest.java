@@ -5,7 +5,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -110,7 +109,6 @@ class CouponResourceTest {
      * 409. Observed in each of 5 rounds of 8 concurrent requests.
      */
     @Test
-    @Disabled("BUG: CouponService.issue is check-then-insert; a concurrent duplicate gets 500 (duplicate key on coupon_pkey) instead of 409")
     void concurrentIssuesOfOneCodeGiveOneCouponAndConflicts() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

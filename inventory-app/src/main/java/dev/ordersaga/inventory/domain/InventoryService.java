@@ -34,11 +34,14 @@ public class InventoryService {
 
     @Transactional
     public Stock setAvailable(String sku, int available) {
-        Stock s = stock.lock(sku).orElseGet(() -> {
-            Stock created = Stock.of(sku, available);
-            stock.persist(created);
-            return created;
-        });
+        if (available < 0) {
+            throw new IllegalArgumentException("available must not be negative");
+        }
+        // insert-if-absent, then lock: two first PUTs of one SKU both succeed, the later one wins
+        stock.getEntityManager().createNativeQuery(
+                        "INSERT INTO stock (sku, available, reserved, version) VALUES (?1, 0, 0, 0) ON CONFLICT (sku) DO NOTHING")
+                .setParameter(1, sku).executeUpdate();
+        Stock s = stock.lock(sku).orElseThrow();
         s.setAvailable(available);
         Log.infof("stock of %s set to %d available (%d reserved)", sku, s.available(), s.reserved());
         return s;
@@ -56,8 +59,14 @@ public class InventoryService {
         }
         // one line per SKU, locked in SKU order so that two orders never wait on each other
         Map<String, Integer> wanted = new TreeMap<>();
-        for (OrderEvent.Line line : order.items()) {
+        for (OrderEvent.Line line : order.items() == null ? List.<OrderEvent.Line>of() : order.items()) {
+            if (line == null || line.sku() == null || line.sku().isBlank() || line.quantity() < 1) {
+                throw new IllegalArgumentException("order " + order.orderId() + " has an invalid line: " + line);
+            }
             wanted.merge(line.sku(), line.quantity(), Integer::sum);
+        }
+        if (wanted.isEmpty()) {
+            throw new IllegalArgumentException("order " + order.orderId() + " has no lines");
         }
         List<Stock> locked = new ArrayList<>();
         for (Map.Entry<String, Integer> line : wanted.entrySet()) {

@@ -11,7 +11,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -252,7 +251,6 @@ class OrderEventsConsumerTest {
      * while the bug is there, this test would stall the consumer for every test that runs after it.
      */
     @Test
-    @Disabled("BUG: InventoryService.reserve does not refuse non-positive quantities; the DB CHECK violation is retried forever instead of parked")
     void anOrderLineWithoutUnitsIsParkedAndDoesNotBlockItsPartition() {
         String a = sku();
         setStock(a, 10);

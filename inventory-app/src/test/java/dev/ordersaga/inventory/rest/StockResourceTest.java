@@ -5,7 +5,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -93,7 +92,6 @@ class StockResourceTest {
      * Observed in 2 of 3 rounds of 8 concurrent requests.
      */
     @Test
-    @Disabled("BUG: InventoryService.setAvailable creates a new SKU check-then-insert; a concurrent first PUT gets 500 (duplicate key)")
     void concurrentFirstWritesOfOneSkuAllSucceed() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

@@ -1,0 +1,122 @@
+package dev.ordersaga.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ordersaga.stack.AppProcess;
+import dev.ordersaga.stack.Ports;
+import dev.ordersaga.stack.RepoRoot;
+import dev.ordersaga.stack.Service;
+import dev.ordersaga.stack.StackEndpoints;
+import dev.ordersaga.stack.TestStack;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * `make bench`. Profiles: {@code BENCH_PROFILE=short} (default, about five minutes) or {@code long}.
+ * Extra JVM options for the relay under test: {@code BENCH_RELAY_OPTS} (e.g. -Drelay.debezium."poll.interval.ms"=500).
+ */
+public final class Bench {
+
+    /** The same JVM options `make run` gives every service. */
+    static final List<String> JVM_ARGS = List.of("-Xmx384m");
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean longProfile = "long".equalsIgnoreCase(System.getenv().getOrDefault("BENCH_PROFILE", "short"));
+        Profile profile = longProfile ? Profile.LONG : Profile.SHORT;
+        Path repo = RepoRoot.find().orElseThrow(() -> new IllegalStateException("run from the project folder"));
+        Path out = repo.resolve("target/bench");
+        Files.createDirectories(out);
+
+        System.out.println("bench: profile " + profile.name().toLowerCase() + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores; starting the local stack (fsync and synchronous_commit on, acks=all)");
+        StackEndpoints stack = TestStack.shared();
+
+        Map<String, Object> results = new LinkedHashMap<>();
+        Map<String, Latencies> commitToKafka = new LinkedHashMap<>();
+        Map<String, Latencies> sagaHttp = new LinkedHashMap<>();
+        Map<String, Latencies> sagaE2e = new LinkedHashMap<>();
+        Map<String, Object> notes = new LinkedHashMap<>();
+
+        RelayScenarios relay = new RelayScenarios(stack, out, profile);
+        relay.drain(results, notes);
+        relay.commitLatency(commitToKafka);
+        relay.close();
+
+        SagaScenario saga = new SagaScenario(stack, out, profile);
+        int sustained = saga.run(sagaHttp, sagaE2e, notes);
+
+        results.put("commit_to_kafka_ms", summaries(commitToKafka));
+        results.put("saga_http_ms", summaries(sagaHttp));
+        results.put("saga_e2e_ms", summaries(sagaE2e));
+        results.put("saga_max_sustained_orders_per_s", sustained);
+        results.put("cores", Runtime.getRuntime().availableProcessors());
+        results.put("commit", gitCommit(repo));
+        results.put("profile", profile.name().toLowerCase());
+        results.put("notes", notes);
+
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Files.writeString(out.resolve("results.json"), json.writeValueAsString(results));
+        Files.writeString(out.resolve("results.md"), Report.markdown(results, commitToKafka, sagaHttp, sagaE2e));
+        Files.writeString(out.resolve("latency.svg"), Report.svg(commitToKafka, sagaE2e));
+        System.out.println("bench: wrote " + out.resolve("results.json") + ", results.md, latency.svg");
+        System.exit(0);
+    }
+
+    private static Map<String, Map<String, Double>> summaries(Map<String, Latencies> byRate) {
+        Map<String, Map<String, Double>> m = new LinkedHashMap<>();
+        byRate.forEach((rate, l) -> m.put(rate, l.summary()));
+        return m;
+    }
+
+    static AppProcess start(Service service, StackEndpoints stack, Map<String, String> extraEnv, Path logs) throws IOException {
+        int port = Ports.free();
+        Map<String, String> env = new HashMap<>(service.environment(stack, port));
+        env.putAll(extraEnv);
+        List<String> jvm = new ArrayList<>(JVM_ARGS);
+        String extra = System.getenv("BENCH_RELAY_OPTS");
+        if (service == Service.OUTBOX_RELAY && extra != null && !extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return AppProcess.start(service.module + "-" + port, service.jar(RepoRoot.find().orElseThrow()), port, env, logs, jvm)
+                .awaitReady(Duration.ofMinutes(3));
+    }
+
+    private static String gitCommit(Path repo) {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").directory(repo.toFile()).start();
+            String sha = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? sha : "unknown";
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    enum Profile {
+        SHORT(200_000, Duration.ofSeconds(15), Duration.ofSeconds(20), Duration.ofSeconds(20)),
+        LONG(1_000_000, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60));
+
+        final int drainEvents;
+        final Duration latencyStep;
+        final Duration sagaStep;
+        final Duration idleWindow;
+
+        Profile(int drainEvents, Duration latencyStep, Duration sagaStep, Duration idleWindow) {
+            this.drainEvents = drainEvents;
+            this.latencyStep = latencyStep;
+            this.sagaStep = sagaStep;
+            this.idleWindow = idleWindow;
+        }
+    }
+}

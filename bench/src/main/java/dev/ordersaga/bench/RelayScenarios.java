@@ -1,0 +1,176 @@
+package dev.ordersaga.bench;
+
+import dev.ordersaga.stack.AppProcess;
+import dev.ordersaga.stack.Service;
+import dev.ordersaga.stack.StackEndpoints;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Scenarios 1, 2 and 4: the relay draining a backlog, commit-to-consumer latency at fixed rates, its cost. */
+final class RelayScenarios implements AutoCloseable {
+
+    private static final int[] RATES = {100, 500, 2000};
+    private static final int WRITERS = 8;
+
+    private final StackEndpoints stack;
+    private final Path logs;
+    private final Bench.Profile profile;
+    private BenchDb db;
+    private AppProcess relay;
+
+    RelayScenarios(StackEndpoints stack, Path out, Bench.Profile profile) {
+        this.stack = stack;
+        this.logs = out.resolve("logs");
+        this.profile = profile;
+    }
+
+    /** Commit N events with the relay stopped, start it, time until the last is acknowledged by Kafka. */
+    void drain(Map<String, Object> results, Map<String, Object> notes) throws Exception {
+        db = new BenchDb(stack, "bench");
+        String type = "drain" + UUID.randomUUID().toString().replace("-", "").substring(0, 6);
+        int n = profile.drainEvents;
+        db.fill(type, n, 100, new Progress("1. relay drain: committing " + n + " events", n));
+        System.out.println();
+
+        AtomicLong received = new AtomicLong();
+        AtomicLong firstTs = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong lastTs = new AtomicLong();
+        Progress progress = new Progress("1. relay drain: relaying", n);
+        try (Topic topic = new Topic(stack.bootstrapServers(), type + ".events", r -> {
+            received.incrementAndGet();
+            firstTs.accumulateAndGet(r.timestamp(), Math::min);
+            lastTs.accumulateAndGet(r.timestamp(), Math::max);
+        })) {
+            long spawned = System.nanoTime();
+            relay = Bench.start(Service.OUTBOX_RELAY, stack, Map.of("RELAY_DATABASES", db.name), logs);
+            long pid = relay.process().pid();
+            long cpuAtReady = ProcStats.cpuMillis(pid);
+            while (received.get() < n) {
+                progress.update(received.get());
+                Thread.sleep(100);
+                if (System.nanoTime() - spawned > TimeUnit.MINUTES.toNanos(15)) {
+                    throw new IllegalStateException("drain did not finish: " + received.get() + " of " + n);
+                }
+            }
+            long cpuAtEnd = ProcStats.cpuMillis(pid);
+            double seconds = (lastTs.get() - firstTs.get()) / 1000.0;
+            double rate = n / Math.max(seconds, 0.001);
+            double cpuPer10k = (cpuAtEnd - cpuAtReady) * 10_000.0 / n;
+            double rss = ProcStats.peakRssMb(pid);
+            progress.done(String.format("%,.0f events/s, %.0f ms CPU per 10k, peak RSS %.0f MB", rate, cpuPer10k, rss));
+            results.put("relay_drain_events_per_s", Math.round(rate));
+            results.put("relay_cpu_ms_per_10k_events", Math.round(cpuPer10k));
+            results.put("relay_peak_rss_mb", Math.round(rss));
+            notes.put("relay_drain_events", n);
+            notes.put("relay_drain_seconds_first_to_last_ack", seconds);
+            notes.put("relay_drain_seconds_including_relay_start", (System.nanoTime() - spawned) / 1e9);
+
+            Progress idle = new Progress("4. relay idle CPU", profile.idleWindow.toSeconds());
+            long idleStart = ProcStats.cpuMillis(pid);
+            long t0 = System.nanoTime();
+            for (long s = 0; s < profile.idleWindow.toSeconds(); s++) {
+                Thread.sleep(1000);
+                idle.update(s + 1);
+            }
+            double idlePct = (ProcStats.cpuMillis(pid) - idleStart) * 100.0 / ((System.nanoTime() - t0) / 1e6);
+            idle.done(String.format("%.2f%% of one core", idlePct));
+            results.put("relay_idle_cpu_pct", Math.round(idlePct * 100) / 100.0);
+        }
+    }
+
+    /** Open loop: a schedule of commits at a fixed rate; latency from commit returning to a consumer's receipt. */
+    void commitLatency(Map<String, Latencies> byRate) throws Exception {
+        String type = "lat" + UUID.randomUUID().toString().replace("-", "").substring(0, 6);
+        Map<String, Long> committedAt = new ConcurrentHashMap<>();
+        Map<String, Long> receivedAt = new ConcurrentHashMap<>();
+        try (Topic topic = new Topic(stack.bootstrapServers(), type + ".events",
+                r -> receivedAt.put(new String(r.headers().lastHeader("id").value(), StandardCharsets.UTF_8), System.nanoTime()))) {
+            runRate(type, 100, Duration.ofSeconds(3), committedAt, "2. warm-up");
+            for (int rate : RATES) {
+                Latencies l = new Latencies();
+                committedAt.clear();
+                receivedAt.clear();
+                runRate(type, rate, profile.latencyStep, committedAt, "2. commit-to-Kafka at " + rate + "/s");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (receivedAt.size() < committedAt.size() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                committedAt.forEach((k, t) -> {
+                    Long got = receivedAt.get(k);
+                    if (got != null) {
+                        l.record(got - t);
+                    }
+                });
+                byRate.put(Integer.toString(rate), l);
+                System.out.printf("     %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d received)%n", rate,
+                        l.percentileMs(50), l.percentileMs(99), l.percentileMs(100), receivedAt.size(), committedAt.size());
+            }
+        }
+    }
+
+    private void runRate(String type, int rate, Duration length, Map<String, Long> committedAt, String label)
+            throws Exception {
+        long total = rate * length.toSeconds();
+        Progress progress = new Progress(label, total);
+        BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(WRITERS);
+        for (int i = 0; i < WRITERS; i++) {
+            pool.add(db.connect());
+        }
+        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        long start = System.nanoTime();
+        long intervalNanos = 1_000_000_000L / rate;
+        AtomicLong done = new AtomicLong();
+        for (long i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            long seq = i;
+            writers.execute(() -> {
+                Connection c = null;
+                try {
+                    c = pool.take();
+                    String id = BenchDb.insert(c, type, "agg-" + (seq % 100), BenchDb.payload(seq)).toString();
+                    c.commit();
+                    committedAt.put(id, System.nanoTime());
+                    done.incrementAndGet();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    if (c != null) {
+                        pool.add(c);
+                    }
+                }
+            });
+            if (i % Math.max(1, rate / 10) == 0) {
+                progress.update(done.get());
+            }
+        }
+        writers.shutdown();
+        writers.awaitTermination(5, TimeUnit.MINUTES);
+        for (Connection c : pool) {
+            c.close();
+        }
+        progress.done("");
+    }
+
+    @Override
+    public void close() {
+        if (relay != null) {
+            relay.close();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.ordersaga.bench;
+
+import dev.ordersaga.stack.AppProcess;
+import dev.ordersaga.stack.Service;
+import dev.ordersaga.stack.StackEndpoints;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Scenario 3: orders at fixed rates (open loop), HTTP response time and placement-to-terminal time. */
+final class SagaScenario {
+
+    private static final int[] RATES = {20, 50, 100};
+    private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
+
+    private final StackEndpoints stack;
+    private final Path logs;
+    private final Bench.Profile profile;
+
+    SagaScenario(StackEndpoints stack, Path out, Bench.Profile profile) {
+        this.stack = stack;
+        this.logs = out.resolve("logs");
+        this.profile = profile;
+    }
+
+    /** Returns the highest rate with placement-to-terminal p99 under one second and no errors. */
+    int run(Map<String, Latencies> http, Map<String, Latencies> e2e, Map<String, Object> notes) throws Exception {
+        Map<Service, AppProcess> apps = new EnumMap<>(Service.class);
+        int sustained = 0;
+        try {
+            for (Service s : Service.START_ORDER) {
+                apps.put(s, Bench.start(s, stack, Map.of(), logs));
+            }
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            String sku = "BENCH-" + UUID.randomUUID();
+            send(client, HttpRequest.newBuilder(URI.create(apps.get(Service.INVENTORY_APP).url() + "/stock/" + sku))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"available\": 1000000000}")).build());
+
+            Map<String, Long> terminalAt = new ConcurrentHashMap<>();
+            try (Topic orders = new Topic(stack.bootstrapServers(), "orders.events", r -> {
+                var type = r.headers().lastHeader("eventType");
+                String t = type == null ? "" : new String(type.value(), StandardCharsets.UTF_8);
+                if (t.equals("OrderConfirmed") || t.equals("OrderCancelled")) {
+                    terminalAt.putIfAbsent(r.key(), System.nanoTime());
+                }
+            })) {
+                String url = apps.get(Service.ORDER_APP).url() + "/orders";
+                String body = "{\"customerId\": \"bench\", \"items\": [{\"sku\": \"" + sku + "\", \"quantity\": 1}]}";
+                placeAtRate(client, url, body, 10, Duration.ofSeconds(3), new Latencies(), new ConcurrentHashMap<>(), "3. warm-up");
+                for (int rate : RATES) {
+                    Latencies h = new Latencies();
+                    Latencies end = new Latencies();
+                    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+                    long errors = placeAtRate(client, url, body, rate, profile.sagaStep, h, sentAt, "3. saga at " + rate + " orders/s");
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!terminalAt.keySet().containsAll(sentAt.keySet()) && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
+                    long notTerminal = 0;
+                    for (var e : sentAt.entrySet()) {
+                        Long t = terminalAt.get(e.getKey());
+                        if (t == null) {
+                            notTerminal++;
+                        } else {
+                            end.record(t - e.getValue());
+                        }
+                    }
+                    http.put(Integer.toString(rate), h);
+                    e2e.put(Integer.toString(rate), end);
+                    notes.put("saga_errors_at_" + rate, errors);
+                    notes.put("saga_not_terminal_at_" + rate, notTerminal);
+                    System.out.printf("     %d/s: HTTP p99 %.1f ms, to terminal p50 %.1f ms p99 %.1f ms, %d errors, %d not terminal%n",
+                            rate, h.percentileMs(99), end.percentileMs(50), end.percentileMs(99), errors, notTerminal);
+                    if (errors == 0 && notTerminal == 0 && end.percentileMs(99) < 1000) {
+                        sustained = rate;
+                    }
+                }
+            }
+        } finally {
+            List<AppProcess> reversed = new ArrayList<>(apps.values());
+            java.util.Collections.reverse(reversed);
+            reversed.forEach(AppProcess::close);
+        }
+        return sustained;
+    }
+
+    /** Open loop: requests leave on schedule whether or not earlier ones answered. Returns the error count. */
+    private static long placeAtRate(HttpClient client, String url, String body, int rate, Duration length, Latencies http,
+                                    Map<String, Long> sentAt, String label) throws Exception {
+        long total = rate * length.toSeconds();
+        Progress progress = new Progress(label, total);
+        AtomicLong errors = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        long start = System.nanoTime();
+        long interval = 1_000_000_000L / rate;
+        List<java.util.concurrent.CompletableFuture<?>> inFlight = new ArrayList<>();
+        for (long i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            long sent = System.nanoTime();
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            inFlight.add(client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((resp, err) -> {
+                long now = System.nanoTime();
+                done.incrementAndGet();
+                if (err != null || resp.statusCode() != 202) {
+                    errors.incrementAndGet();
+                    return;
+                }
+                http.record(now - sent);
+                Matcher m = ID.matcher(resp.body());
+                if (m.find()) {
+                    sentAt.put(m.group(1), sent);
+                } else {
+                    errors.incrementAndGet();
+                }
+            }));
+            progress.update(done.get());
+        }
+        for (var f : inFlight) {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // counted in errors
+            }
+        }
+        progress.done("");
+        return errors.get();
+    }
+
+    private static void send(HttpClient client, HttpRequest req) throws Exception {
+        HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(req.uri() + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+}
