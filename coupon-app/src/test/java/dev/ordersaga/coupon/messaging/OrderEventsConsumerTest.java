@@ -2,6 +2,7 @@ package dev.ordersaga.coupon.messaging;
 
 import dev.ordersaga.events.Topics;
 import dev.ordersaga.stack.LocalStackResource;
+import dev.ordersaga.stack.Prometheus;
 import dev.ordersaga.stack.TestStack;
 import dev.ordersaga.stack.TopicReader;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -14,7 +15,6 @@ import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 
@@ -292,10 +292,6 @@ class OrderEventsConsumerTest {
     }
 
     private static double metric(String name, String... labels) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines()
-                .filter(l -> l.startsWith(name + "{") && Arrays.stream(labels).allMatch(l::contains))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return Prometheus.sum(given().get("/q/metrics").then().statusCode(200).extract().asString(), name, labels);
     }
 }

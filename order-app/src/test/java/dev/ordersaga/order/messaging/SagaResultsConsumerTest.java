@@ -2,6 +2,7 @@ package dev.ordersaga.order.messaging;
 
 import dev.ordersaga.events.Topics;
 import dev.ordersaga.stack.LocalStackResource;
+import dev.ordersaga.stack.Prometheus;
 import dev.ordersaga.stack.TestStack;
 import dev.ordersaga.stack.TopicReader;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -105,10 +106,7 @@ class SagaResultsConsumerTest {
     }
 
     private static double duplicates() {
-        String metrics = given().get("/q/metrics").then().extract().asString();
-        return metrics.lines()
-                .filter(l -> l.startsWith("inbox_events_total") && l.contains("outcome=\"duplicate\"") && l.contains("consumer=\"order-app\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return Prometheus.sum(given().get("/q/metrics").then().extract().asString(), "inbox_events_total",
+                "outcome=\"duplicate\"", "consumer=\"order-app\"");
     }
 }

@@ -86,7 +86,8 @@ class OrderResourceTest {
         given().contentType(ContentType.TEXT).body(ORDER).post("/orders")
                 .then().statusCode(415).contentType("application/problem+json");
         String huge = "{\"customerId\": \"" + "x".repeat(100_000) + "\", \"items\": []}";
-        given().contentType(ContentType.JSON).body(huge).post("/orders").then().statusCode(413);
+        given().contentType(ContentType.JSON).body(huge).post("/orders").then().statusCode(413)
+                .contentType("application/problem+json").body("errors.field", hasItem("body"));
     }
 
     private static void problem(String body, String field) {
