@@ -57,6 +57,7 @@ final class RelayScenarios implements AutoCloseable {
             relay = Bench.start(Service.OUTBOX_RELAY, stack, Map.of("RELAY_DATABASES", db.name), logs);
             long pid = relay.process().pid();
             long cpuAtReady = ProcStats.cpuMillis(pid);
+            CpuSplit split = new CpuSplit(Map.of("outbox-relay", pid, "kafka (stack JVM)", dev.ordersaga.stack.TestStack.pid()));
             while (received.get() < n) {
                 progress.update(received.get());
                 Thread.sleep(100);
@@ -65,6 +66,7 @@ final class RelayScenarios implements AutoCloseable {
                 }
             }
             long cpuAtEnd = ProcStats.cpuMillis(pid);
+            notes.put("cpu_cores_during_drain", split.cores());
             double seconds = (lastTs.get() - firstTs.get()) / 1000.0;
             double rate = n / Math.max(seconds, 0.001);
             double cpuPer10k = (cpuAtEnd - cpuAtReady) * 10_000.0 / n;

@@ -62,12 +62,18 @@ final class SagaScenario {
             })) {
                 String url = apps.get(Service.ORDER_APP).url() + "/orders";
                 String body = "{\"customerId\": \"bench\", \"items\": [{\"sku\": \"" + sku + "\", \"quantity\": 1}]}";
-                placeAtRate(client, url, body, 10, Duration.ofSeconds(3), new Latencies(), new ConcurrentHashMap<>(), "3. warm-up");
+                // the JIT of four fresh JVMs: measure steady state, not the first seconds of interpreted code
+                placeAtRate(client, url, body, 20, Duration.ofSeconds(15), new Latencies(), new ConcurrentHashMap<>(), "3. warm-up");
                 for (int rate : RATES) {
                     Latencies h = new Latencies();
                     Latencies end = new Latencies();
                     Map<String, Long> sentAt = new ConcurrentHashMap<>();
+                    Map<String, Long> pids = new java.util.LinkedHashMap<>();
+                    apps.forEach((svc, app) -> pids.put(svc.module, app.process().pid()));
+                    pids.put("kafka (stack JVM)", dev.ordersaga.stack.TestStack.pid());
+                    CpuSplit split = new CpuSplit(pids);
                     long errors = placeAtRate(client, url, body, rate, profile.sagaStep, h, sentAt, "3. saga at " + rate + " orders/s");
+                    notes.put("cpu_cores_during_saga_at_" + rate, split.cores());
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     while (!terminalAt.keySet().containsAll(sentAt.keySet()) && System.nanoTime() < deadline) {
                         Thread.sleep(50);

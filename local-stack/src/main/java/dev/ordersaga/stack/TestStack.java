@@ -20,6 +20,7 @@ public final class TestStack {
 
     private static StackEndpoints shared;
     private static Path sharedHome;
+    private static long sharedPid;
 
     private TestStack() {
     }
@@ -39,6 +40,12 @@ public final class TestStack {
     public static synchronized Path home() {
         shared();
         return sharedHome;
+    }
+
+    /** The stack's JVM (Kafka runs in it; Postgres runs as its own processes). */
+    public static synchronized long pid() {
+        shared();
+        return sharedPid;
     }
 
     private static StackEndpoints start() throws IOException {
@@ -81,6 +88,7 @@ public final class TestStack {
             }
         }
         sharedHome = home;
+        sharedPid = process.pid();
         return StackEndpoints.read(endpoints);
     }
 

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Applies one Kafka record exactly once in effect: decode it, and in one transaction record its id in the
@@ -38,7 +39,20 @@ public class EventConsumer {
     }
 
     public void consume(String consumer, ConsumerRecord<String, String> record, Consumer<Delivery> apply) {
+        consume(consumer, record, d -> true, apply);
+    }
+
+    /**
+     * As above, but events for which {@code relevant} is false (types this consumer does not act on) are only
+     * counted, with no transaction: there is nothing to deduplicate when nothing changes.
+     */
+    public void consume(String consumer, ConsumerRecord<String, String> record, Predicate<Delivery> relevant,
+                        Consumer<Delivery> apply) {
         Delivery delivery = decode(consumer, record);
+        if (!relevant.test(delivery)) {
+            metrics.counter("inbox.events", "consumer", consumer, "outcome", "ignored").increment();
+            return;
+        }
         Duration backoff = Duration.ofMillis(50);
         for (int attempt = 1; ; attempt++) {
             try {

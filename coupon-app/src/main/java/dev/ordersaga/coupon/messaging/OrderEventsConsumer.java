@@ -28,7 +28,13 @@ public class OrderEventsConsumer {
     @Incoming("orders-events")
     @Blocking
     public void onOrderEvent(ConsumerRecord<String, String> record) {
-        consumer.consume(CONSUMER, record, this::apply);
+        consumer.consume(CONSUMER, record, OrderEventsConsumer::namesACoupon, this::apply);
+    }
+
+    private static boolean namesACoupon(Delivery d) {
+        return (d.event() instanceof OrderPlaced e && e.couponCode() != null)
+                || (d.event() instanceof OrderConfirmed e2 && e2.couponCode() != null)
+                || (d.event() instanceof OrderCancelled e3 && e3.couponCode() != null);
     }
 
     void apply(Delivery d) {

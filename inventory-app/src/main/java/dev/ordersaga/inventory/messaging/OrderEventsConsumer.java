@@ -27,7 +27,7 @@ public class OrderEventsConsumer {
     @Incoming("orders-events")
     @Blocking
     public void onOrderEvent(ConsumerRecord<String, String> record) {
-        consumer.consume(CONSUMER, record, this::apply);
+        consumer.consume(CONSUMER, record, d -> d.event() instanceof OrderPlaced || d.event() instanceof OrderCancelled, this::apply);
     }
 
     void apply(Delivery d) {

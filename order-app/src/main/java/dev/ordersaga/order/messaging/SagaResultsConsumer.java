@@ -30,13 +30,18 @@ public class SagaResultsConsumer {
     @Incoming("inventory-events")
     @Blocking
     public void onInventoryEvent(ConsumerRecord<String, String> record) {
-        consumer.consume(CONSUMER, record, this::apply);
+        consumer.consume(CONSUMER, record, SagaResultsConsumer::isResult, this::apply);
     }
 
     @Incoming("coupons-events")
     @Blocking
     public void onCouponEvent(ConsumerRecord<String, String> record) {
-        consumer.consume(CONSUMER, record, this::apply);
+        consumer.consume(CONSUMER, record, SagaResultsConsumer::isResult, this::apply);
+    }
+
+    private static boolean isResult(Delivery d) {
+        return d.event() instanceof StockReserved || d.event() instanceof StockRejected
+                || d.event() instanceof CouponLocked || d.event() instanceof CouponRejected;
     }
 
     void apply(Delivery d) {
