@@ -26,9 +26,6 @@ import java.util.Map;
  */
 public final class Bench {
 
-    /** The same JVM options `make run` gives every service (LocalStack.startServices). */
-    static final List<String> JVM_ARGS = List.of("-Xmx384m");
-
     private Bench() {
     }
 
@@ -90,7 +87,7 @@ public final class Bench {
         int port = Ports.free();
         Map<String, String> env = new HashMap<>(service.environment(stack, port));
         env.putAll(extraEnv);
-        List<String> jvm = new ArrayList<>(JVM_ARGS);
+        List<String> jvm = new ArrayList<>(service.jvmArgs());
         String extra = System.getenv("BENCH_RELAY_OPTS");
         if (service == Service.OUTBOX_RELAY && extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));

@@ -57,7 +57,7 @@ public final class LocalStack implements AutoCloseable {
             int port = Ports.fromEnv(s.portVariable, s.defaultPort);
             System.out.println("[local-stack] starting " + s.module + " on port " + port + " (log: " + logDir.resolve(s.module + ".log") + ")");
             AppProcess app = AppProcess.start(s.module, s.jar(repoRoot), port, s.environment(endpoints(), port), logDir,
-                    List.of("-Xmx384m"));
+                    s.jvmArgs());
             apps.add(app);
             app.awaitReady(Duration.ofMinutes(2));
         }

@@ -14,6 +14,24 @@ public enum Service {
     /** The services write first: their migrations create the replication slots the relay reads. */
     public static final List<Service> START_ORDER = List.of(ORDER_APP, INVENTORY_APP, COUPON_APP, OUTBOX_RELAY);
 
+    /**
+     * JVM options, the same for `make run`, the end-to-end tests and the benchmark; extra ones from
+     * {@code SERVICE_JVM_OPTS} (space separated) are appended. On a 2-core box shared by four JVMs, Kafka and
+     * Postgres, C2 compilation of the three apps took a third of their CPU for minutes: they run on C1 only here
+     * (measured in the README). The relay keeps C2: its hot loop is where the throughput is.
+     */
+    public List<String> jvmArgs() {
+        List<String> args = new java.util.ArrayList<>(List.of("-Xmx384m"));
+        if (this != OUTBOX_RELAY) {
+            args.add("-XX:TieredStopAtLevel=1");
+        }
+        String extra = System.getenv("SERVICE_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            args.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return args;
+    }
+
     public final String module;
     public final String portVariable;
     public final int defaultPort;

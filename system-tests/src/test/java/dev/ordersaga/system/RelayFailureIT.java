@@ -53,6 +53,6 @@ class RelayFailureIT {
         Map<String, String> env = new HashMap<>(Service.OUTBOX_RELAY.environment(stack, port));
         env.put("RELAY_DATABASES", db.name);
         return AppProcess.start("outbox-relay-" + port, Service.OUTBOX_RELAY.jar(RunningSystem.repo()), port, env,
-                RunningSystem.logs(), RunningSystem.JVM_ARGS);
+                RunningSystem.logs(), Service.OUTBOX_RELAY.jvmArgs());
     }
 }

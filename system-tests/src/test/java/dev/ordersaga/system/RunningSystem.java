@@ -24,8 +24,6 @@ import java.util.Map;
  */
 final class RunningSystem {
 
-    static final List<String> JVM_ARGS = List.of("-Xmx320m", "-XX:+UseSerialGC");
-
     private static RunningSystem shared;
 
     final StackEndpoints stack;
@@ -57,7 +55,7 @@ final class RunningSystem {
         Map<String, String> env = new HashMap<>(s.environment(stack, port));
         env.putAll(extraEnv);
         try {
-            return AppProcess.start(s.module + "-" + port, s.jar(repo()), port, env, logs(), JVM_ARGS)
+            return AppProcess.start(s.module + "-" + port, s.jar(repo()), port, env, logs(), s.jvmArgs())
                     .awaitReady(Duration.ofMinutes(3));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
