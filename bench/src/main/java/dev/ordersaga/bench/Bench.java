@@ -26,6 +26,9 @@ import java.util.Map;
  */
 public final class Bench {
 
+    /** The stack's JVM, where Kafka runs: for the CPU split. */
+    static long stackPid;
+
     private Bench() {
     }
 
@@ -36,9 +39,19 @@ public final class Bench {
         Path out = repo.resolve("target/bench");
         Files.createDirectories(out);
 
+        // BENCH_STACK=running measures the stack and services `make run` started; by default a stack of its own
+        boolean running = "running".equalsIgnoreCase(System.getenv().getOrDefault("BENCH_STACK", ""));
         System.out.println("bench: profile " + profile.name().toLowerCase() + ", " + Runtime.getRuntime().availableProcessors()
-                + " cores; starting the local stack (fsync and synchronous_commit on, acks=all)");
-        StackEndpoints stack = TestStack.shared();
+                + " cores; " + (running ? "using the running stack of `make run`" : "starting the local stack")
+                + " (fsync and synchronous_commit on, acks=all)");
+        StackEndpoints stack;
+        if (running) {
+            stack = StackEndpoints.read(repo.resolve(".local/endpoints.properties"));
+            stackPid = Long.parseLong(Files.readString(repo.resolve(".local/stack.pid")).trim());
+        } else {
+            stack = TestStack.shared();
+            stackPid = TestStack.pid();
+        }
 
         Map<String, Object> results = new LinkedHashMap<>();
         Map<String, Latencies> commitToKafka = new LinkedHashMap<>();
@@ -56,7 +69,7 @@ public final class Bench {
         }
         int sustained = 0;
         if (!only.equals("relay")) {
-            SagaScenario saga = new SagaScenario(stack, out, profile);
+            SagaScenario saga = new SagaScenario(stack, out, profile, running ? repo.resolve(".local/logs") : null);
             sustained = saga.run(sagaHttp, sagaE2e, notes);
         }
 

@@ -57,7 +57,7 @@ final class RelayScenarios implements AutoCloseable {
             relay = Bench.start(Service.OUTBOX_RELAY, stack, Map.of("RELAY_DATABASES", db.name), logs);
             long pid = relay.process().pid();
             long cpuAtReady = ProcStats.cpuMillis(pid);
-            CpuSplit split = new CpuSplit(Map.of("outbox-relay", pid, "kafka (stack JVM)", dev.ordersaga.stack.TestStack.pid()));
+            CpuSplit split = new CpuSplit(Map.of("outbox-relay", pid, "kafka (stack JVM)", Bench.stackPid));
             while (received.get() < n) {
                 progress.update(received.get());
                 Thread.sleep(100);

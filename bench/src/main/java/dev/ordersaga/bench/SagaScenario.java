@@ -31,24 +31,39 @@ final class SagaScenario {
     private final StackEndpoints stack;
     private final Path logs;
     private final Bench.Profile profile;
+    private final Path runningServices;
 
-    SagaScenario(StackEndpoints stack, Path out, Bench.Profile profile) {
+    /** {@code runningServices}: the pid folder of the services `make run` started, or null to start our own. */
+    SagaScenario(StackEndpoints stack, Path out, Bench.Profile profile, Path runningServices) {
         this.stack = stack;
         this.logs = out.resolve("logs");
         this.profile = profile;
+        this.runningServices = runningServices;
     }
 
     /** Returns the highest rate with placement-to-terminal p99 under one second and no errors. */
     int run(Map<String, Latencies> http, Map<String, Latencies> e2e, Map<String, Object> notes) throws Exception {
         Map<Service, AppProcess> apps = new EnumMap<>(Service.class);
+        Map<Service, String> urls = new EnumMap<>(Service.class);
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
         int sustained = 0;
         try {
             for (Service s : Service.START_ORDER) {
-                apps.put(s, Bench.start(s, stack, Map.of(), logs));
+                if (runningServices == null) {
+                    AppProcess app = Bench.start(s, stack, Map.of(), logs);
+                    apps.put(s, app);
+                    urls.put(s, app.url());
+                    pids.put(s.module, app.process().pid());
+                } else {
+                    String port = System.getenv().getOrDefault(s.portVariable, Integer.toString(s.defaultPort));
+                    urls.put(s, "http://127.0.0.1:" + port);
+                    pids.put(s.module, Long.parseLong(java.nio.file.Files.readString(runningServices.resolve(s.module + ".pid")).trim()));
+                }
             }
+            pids.put("kafka (stack JVM)", Bench.stackPid);
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             String sku = "BENCH-" + UUID.randomUUID();
-            send(client, HttpRequest.newBuilder(URI.create(apps.get(Service.INVENTORY_APP).url() + "/stock/" + sku))
+            send(client, HttpRequest.newBuilder(URI.create(urls.get(Service.INVENTORY_APP) + "/stock/" + sku))
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"available\": 1000000000}")).build());
 
@@ -60,7 +75,7 @@ final class SagaScenario {
                     terminalAt.putIfAbsent(r.key(), System.nanoTime());
                 }
             })) {
-                String url = apps.get(Service.ORDER_APP).url() + "/orders";
+                String url = urls.get(Service.ORDER_APP) + "/orders";
                 String body = "{\"customerId\": \"bench\", \"items\": [{\"sku\": \"" + sku + "\", \"quantity\": 1}]}";
                 // the JIT of four fresh JVMs: measure steady state, not the first seconds of interpreted code
                 placeAtRate(client, url, body, 20, Duration.ofSeconds(15), new Latencies(), new ConcurrentHashMap<>(), "3. warm-up");
@@ -68,9 +83,6 @@ final class SagaScenario {
                     Latencies h = new Latencies();
                     Latencies end = new Latencies();
                     Map<String, Long> sentAt = new ConcurrentHashMap<>();
-                    Map<String, Long> pids = new java.util.LinkedHashMap<>();
-                    apps.forEach((svc, app) -> pids.put(svc.module, app.process().pid()));
-                    pids.put("kafka (stack JVM)", dev.ordersaga.stack.TestStack.pid());
                     CpuSplit split = new CpuSplit(pids);
                     long errors = placeAtRate(client, url, body, rate, profile.sagaStep, h, sentAt, "3. saga at " + rate + " orders/s");
                     notes.put("cpu_cores_during_saga_at_" + rate, split.cores());

@@ -41,7 +41,7 @@ public record StackEndpoints(int postgresPort, String bootstrapServers) {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static StackEndpoints read(Path file) throws IOException {
+    public static StackEndpoints read(Path file) throws IOException {
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
