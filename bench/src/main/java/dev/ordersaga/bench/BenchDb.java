@@ -1,12 +1,11 @@
 package dev.ordersaga.bench;
 
+import dev.ordersaga.stack.OutboxDatabases;
 import dev.ordersaga.stack.StackEndpoints;
-import org.flywaydb.core.Flyway;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.UUID;
 
 /** A source database with the outbox migrations, written to the way a service writes. */
@@ -19,12 +18,7 @@ final class BenchDb {
 
     BenchDb(StackEndpoints stack, String prefix) throws SQLException {
         this.stack = stack;
-        this.name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        try (Connection c = stack.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        Flyway.configure().dataSource(stack.jdbcUrl(name), StackEndpoints.USER, StackEndpoints.PASSWORD)
-                .locations("classpath:db/outbox").load().migrate();
+        this.name = OutboxDatabases.create(stack, prefix);
     }
 
     Connection connect() throws SQLException {
@@ -40,28 +34,18 @@ final class BenchDb {
 
     /** Returns the event id, which the relay publishes as header {@code id}. */
     static UUID insert(Connection c, String aggregateType, String key, String payload) throws SQLException {
-        UUID id = UUID.randomUUID();
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES (?, ?, ?, 'BenchEvent', CAST(? AS jsonb))")) {
-            ps.setObject(1, id);
-            ps.setString(2, aggregateType);
-            ps.setString(3, key);
-            ps.setString(4, payload);
+        try (PreparedStatement ps = OutboxDatabases.prepareInsert(c)) {
+            UUID id = OutboxDatabases.bind(ps, aggregateType, key, "BenchEvent", payload);
             ps.executeUpdate();
+            return id;
         }
-        return id;
     }
 
     /** {@code count} events in transactions of {@code perTx}, keys spread over 100 aggregates. */
     void fill(String aggregateType, int count, int perTx, Progress progress) throws SQLException {
-        try (Connection c = connect();
-             PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES (?, ?, ?, 'BenchEvent', CAST(? AS jsonb))")) {
+        try (Connection c = connect(); PreparedStatement ps = OutboxDatabases.prepareInsert(c)) {
             for (int i = 0; i < count; i++) {
-                ps.setObject(1, UUID.randomUUID());
-                ps.setString(2, aggregateType);
-                ps.setString(3, "agg-" + (i % 100));
-                ps.setString(4, payload(i));
+                OutboxDatabases.bind(ps, aggregateType, "agg-" + (i % 100), "BenchEvent", payload(i));
                 ps.addBatch();
                 if ((i + 1) % perTx == 0 || i == count - 1) {
                     ps.executeBatch();

@@ -1,5 +1,6 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.stack.OutboxDatabases;
 import dev.ordersaga.stack.TestStack;
 
 import java.sql.Connection;
@@ -20,17 +21,11 @@ final class OutboxRows implements AutoCloseable {
     }
 
     UUID add(String aggregateType, String aggregateId, String type, String payloadJson) throws SQLException {
-        UUID id = UUID.randomUUID();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES (?, ?, ?, ?, CAST(? AS jsonb))")) {
-            ps.setObject(1, id);
-            ps.setString(2, aggregateType);
-            ps.setString(3, aggregateId);
-            ps.setString(4, type);
-            ps.setString(5, payloadJson);
+        try (PreparedStatement ps = OutboxDatabases.prepareInsert(connection)) {
+            UUID id = OutboxDatabases.bind(ps, aggregateType, aggregateId, type, payloadJson);
             ps.executeUpdate();
+            return id;
         }
-        return id;
     }
 
     void commit() throws SQLException {

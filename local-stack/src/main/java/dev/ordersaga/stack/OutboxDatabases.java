@@ -1,0 +1,52 @@
+package dev.ordersaga.stack;
+
+import org.flywaydb.core.Flyway;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * For relay tests and the benchmark: a throwaway service database with the outbox migrations (the caller has
+ * the outbox library's {@code db/outbox} on its classpath), written to with plain SQL as a service would.
+ */
+public final class OutboxDatabases {
+
+    private static final String INSERT =
+            "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES (?, ?, ?, ?, CAST(? AS jsonb))";
+
+    private OutboxDatabases() {
+    }
+
+    /** Creates {@code <prefix>_<random>} and migrates it; returns its name. Its slot is {@code outbox_<name>}. */
+    public static String create(StackEndpoints stack, String prefix) {
+        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (Connection c = stack.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("creating database " + name + " failed", e);
+        }
+        Flyway.configure().dataSource(stack.jdbcUrl(name), StackEndpoints.USER, StackEndpoints.PASSWORD)
+                .locations("classpath:db/outbox").load().migrate();
+        return name;
+    }
+
+    /** A statement that adds outbox rows: bind them with {@link #bind}, then execute or batch. */
+    public static PreparedStatement prepareInsert(Connection c) throws SQLException {
+        return c.prepareStatement(INSERT);
+    }
+
+    /** Binds one row to a statement from {@link #prepareInsert}; returns the event id. */
+    public static UUID bind(PreparedStatement insert, String aggregateType, String key, String type, String payloadJson)
+            throws SQLException {
+        UUID id = UUID.randomUUID();
+        insert.setObject(1, id);
+        insert.setString(2, aggregateType);
+        insert.setString(3, key);
+        insert.setString(4, type);
+        insert.setString(5, payloadJson);
+        return id;
+    }
+}
