@@ -14,27 +14,36 @@ public sealed interface CouponEvent extends Event {
 
     /** The coupon is held for this order. Orders without a coupon get no coupon event. */
     record CouponLocked(int version, String orderId, String code) implements CouponEvent {
+        public static final int VERSION = 1;
+
         public CouponLocked(String orderId, String code) {
-            this(1, orderId, code);
+            this(VERSION, orderId, code);
         }
     }
 
-    /** Reason {@code UNKNOWN_COUPON}, {@code ALREADY_REDEEMED} or {@code LOCKED_BY_ANOTHER_ORDER}. */
-    record CouponRejected(int version, String orderId, String code, String reason) implements CouponEvent {
-        public CouponRejected(String orderId, String code, String reason) {
-            this(1, orderId, code, reason);
+    record CouponRejected(int version, String orderId, String code, Reason reason) implements CouponEvent {
+        public static final int VERSION = 1;
+
+        public enum Reason { UNKNOWN_COUPON, ALREADY_REDEEMED, LOCKED_BY_ANOTHER_ORDER }
+
+        public CouponRejected(String orderId, String code, Reason reason) {
+            this(VERSION, orderId, code, reason);
         }
     }
 
     record CouponRedeemed(int version, String orderId, String code) implements CouponEvent {
+        public static final int VERSION = 1;
+
         public CouponRedeemed(String orderId, String code) {
-            this(1, orderId, code);
+            this(VERSION, orderId, code);
         }
     }
 
     record CouponReleased(int version, String orderId, String code) implements CouponEvent {
+        public static final int VERSION = 1;
+
         public CouponReleased(String orderId, String code) {
-            this(1, orderId, code);
+            this(VERSION, orderId, code);
         }
     }
 }

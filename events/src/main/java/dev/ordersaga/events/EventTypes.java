@@ -22,6 +22,23 @@ public final class EventTypes {
         return Optional.ofNullable(eventType).map(BY_NAME::get);
     }
 
+    /** Every event type, by its {@code eventType} header value. */
+    public static Map<String, Class<? extends Event>> all() {
+        return BY_NAME;
+    }
+
+    /**
+     * The newest payload version this build understands: the record's {@code VERSION} constant. A payload with a
+     * higher version was written by a newer producer whose meaning this reader cannot know.
+     */
+    public static int currentVersion(Class<? extends Event> type) {
+        try {
+            return type.getField("VERSION").getInt(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(type.getName() + " declares no public static int VERSION", e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Class<? extends Event> asEvent(Class<?> c) {
         return (Class<? extends Event>) c;

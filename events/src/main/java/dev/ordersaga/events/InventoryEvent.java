@@ -12,22 +12,30 @@ public sealed interface InventoryEvent extends Event {
 
     /** Every line of the order is held. */
     record StockReserved(int version, String orderId) implements InventoryEvent {
+        public static final int VERSION = 1;
+
         public StockReserved(String orderId) {
-            this(1, orderId);
+            this(VERSION, orderId);
         }
     }
 
-    /** Nothing is held; reason {@code OUT_OF_STOCK} or {@code UNKNOWN_SKU}, sku names the first line that failed. */
-    record StockRejected(int version, String orderId, String reason, String sku) implements InventoryEvent {
-        public StockRejected(String orderId, String reason, String sku) {
-            this(1, orderId, reason, sku);
+    /** Nothing is held; {@code sku} names the first line that failed. */
+    record StockRejected(int version, String orderId, Reason reason, String sku) implements InventoryEvent {
+        public static final int VERSION = 1;
+
+        public enum Reason { OUT_OF_STOCK, UNKNOWN_SKU }
+
+        public StockRejected(String orderId, Reason reason, String sku) {
+            this(VERSION, orderId, reason, sku);
         }
     }
 
     /** What was held for a cancelled order is available again. */
     record StockReleased(int version, String orderId) implements InventoryEvent {
+        public static final int VERSION = 1;
+
         public StockReleased(String orderId) {
-            this(1, orderId);
+            this(VERSION, orderId);
         }
     }
 }

@@ -24,12 +24,12 @@ class EventJsonTest {
             new OrderEvent.OrderPlaced("o-1", "c-1", List.of(new OrderEvent.Line("SKU-1", 2)), "WELCOME10",
                     Instant.parse("2026-11-23T10:15:30Z")),
             new OrderEvent.OrderConfirmed("o-1", "WELCOME10"),
-            new OrderEvent.OrderCancelled("o-1", "OUT_OF_STOCK", null),
+            new OrderEvent.OrderCancelled("o-1", OrderEvent.OrderCancelled.Reason.OUT_OF_STOCK, null),
             new InventoryEvent.StockReserved("o-1"),
-            new InventoryEvent.StockRejected("o-1", "UNKNOWN_SKU", "SKU-9"),
+            new InventoryEvent.StockRejected("o-1", InventoryEvent.StockRejected.Reason.UNKNOWN_SKU, "SKU-9"),
             new InventoryEvent.StockReleased("o-1"),
             new CouponEvent.CouponLocked("o-1", "WELCOME10"),
-            new CouponEvent.CouponRejected("o-1", "WELCOME10", "ALREADY_REDEEMED"),
+            new CouponEvent.CouponRejected("o-1", "WELCOME10", CouponEvent.CouponRejected.Reason.ALREADY_REDEEMED),
             new CouponEvent.CouponRedeemed("o-1", "WELCOME10"),
             new CouponEvent.CouponReleased("o-1", "WELCOME10"));
 
@@ -62,6 +62,20 @@ class EventJsonTest {
     void aReaderToleratesFieldsAddedLater() throws Exception {
         String newer = "{\"version\":2,\"orderId\":\"o-1\",\"addedInV2\":true}";
         assertThat(json.readValue(newer, InventoryEvent.StockReserved.class).orderId()).isEqualTo("o-1");
+    }
+
+    @Test
+    void reasonsAreStringsOnTheWire() throws Exception {
+        JsonNode rejected = json.readTree(json.writeValueAsString(samples.get(4)));
+        assertThat(rejected.get("reason").asText()).isEqualTo("UNKNOWN_SKU");
+    }
+
+    @Test
+    void everyTypeDeclaresTheVersionItWrites() {
+        assertThat(EventTypes.all()).hasSize(samples.size());
+        for (Event event : samples) {
+            assertThat(event.version()).isEqualTo(EventTypes.currentVersion(event.getClass()));
+        }
     }
 
     @Test
