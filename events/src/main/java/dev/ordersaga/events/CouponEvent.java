@@ -10,11 +10,33 @@ public sealed interface CouponEvent extends Event {
         return AGGREGATE_TYPE;
     }
 
+    /**
+     * One method per coupon event: a consumer that implements it handles every one of them, and a new event type
+     * does not compile until each consumer says what it does with it (the exhaustive switch of Java 17).
+     */
+    interface Handler {
+        void onCouponLocked(CouponLocked event);
+
+        void onCouponRejected(CouponRejected event);
+
+        void onCouponRedeemed(CouponRedeemed event);
+
+        void onCouponReleased(CouponReleased event);
+    }
+
+    /** Calls the handler's method for this event. */
+    void dispatch(Handler handler);
+
     String code();
 
     /** The coupon is held for this order. Orders without a coupon get no coupon event. */
     record CouponLocked(int version, String orderId, String code) implements CouponEvent {
         public static final int VERSION = 1;
+
+        @Override
+        public void dispatch(Handler handler) {
+            handler.onCouponLocked(this);
+        }
 
         public CouponLocked(String orderId, String code) {
             this(VERSION, orderId, code);
@@ -23,6 +45,11 @@ public sealed interface CouponEvent extends Event {
 
     record CouponRejected(int version, String orderId, String code, Reason reason) implements CouponEvent {
         public static final int VERSION = 1;
+
+        @Override
+        public void dispatch(Handler handler) {
+            handler.onCouponRejected(this);
+        }
 
         public enum Reason { UNKNOWN_COUPON, ALREADY_REDEEMED, LOCKED_BY_ANOTHER_ORDER }
 
@@ -34,6 +61,11 @@ public sealed interface CouponEvent extends Event {
     record CouponRedeemed(int version, String orderId, String code) implements CouponEvent {
         public static final int VERSION = 1;
 
+        @Override
+        public void dispatch(Handler handler) {
+            handler.onCouponRedeemed(this);
+        }
+
         public CouponRedeemed(String orderId, String code) {
             this(VERSION, orderId, code);
         }
@@ -41,6 +73,11 @@ public sealed interface CouponEvent extends Event {
 
     record CouponReleased(int version, String orderId, String code) implements CouponEvent {
         public static final int VERSION = 1;
+
+        @Override
+        public void dispatch(Handler handler) {
+            handler.onCouponReleased(this);
+        }
 
         public CouponReleased(String orderId, String code) {
             this(VERSION, orderId, code);

@@ -13,6 +13,21 @@ public sealed interface OrderEvent extends Event {
         return AGGREGATE_TYPE;
     }
 
+    /**
+     * One method per order event: a consumer that implements it handles every one of them, and a new event type
+     * does not compile until each consumer says what it does with it (the exhaustive switch of Java 17).
+     */
+    interface Handler {
+        void onOrderPlaced(OrderPlaced event);
+
+        void onOrderConfirmed(OrderConfirmed event);
+
+        void onOrderCancelled(OrderCancelled event);
+    }
+
+    /** Calls the handler's method for this event. */
+    void dispatch(Handler handler);
+
     record Line(String sku, int quantity) {
     }
 
@@ -20,6 +35,11 @@ public sealed interface OrderEvent extends Event {
     record OrderPlaced(int version, String orderId, String customerId, List<Line> items, String couponCode,
                        Instant placedAt) implements OrderEvent {
         public static final int VERSION = 1;
+
+        @Override
+        public void dispatch(Handler handler) {
+            handler.onOrderPlaced(this);
+        }
 
         public OrderPlaced(String orderId, String customerId, List<Line> items, String couponCode, Instant placedAt) {
             this(VERSION, orderId, customerId, items, couponCode, placedAt);
@@ -30,6 +50,11 @@ public sealed interface OrderEvent extends Event {
     record OrderConfirmed(int version, String orderId, String couponCode) implements OrderEvent {
         public static final int VERSION = 1;
 
+        @Override
+        public void dispatch(Handler handler) {
+            handler.onOrderConfirmed(this);
+        }
+
         public OrderConfirmed(String orderId, String couponCode) {
             this(VERSION, orderId, couponCode);
         }
@@ -38,6 +63,11 @@ public sealed interface OrderEvent extends Event {
     /** A step was rejected: whoever holds something for this order releases it. */
     record OrderCancelled(int version, String orderId, Reason reason, String couponCode) implements OrderEvent {
         public static final int VERSION = 1;
+
+        @Override
+        public void dispatch(Handler handler) {
+            handler.onOrderCancelled(this);
+        }
 
         public enum Reason { OUT_OF_STOCK, UNKNOWN_SKU, COUPON_UNAVAILABLE }
 

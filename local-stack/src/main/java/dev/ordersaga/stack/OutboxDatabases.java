@@ -1,5 +1,6 @@
 package dev.ordersaga.stack;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import org.flywaydb.core.Flyway;
 
 import java.sql.Connection;
@@ -9,8 +10,8 @@ import java.sql.Statement;
 import java.util.UUID;
 
 /**
- * For relay tests and the benchmark: a throwaway service database with the outbox migrations (the caller has
- * the outbox library's {@code db/outbox} on its classpath), written to with plain SQL as a service would.
+ * For relay tests and the benchmark: a throwaway service database with the outbox migrations (the migrations come
+ * from {@code outbox-schema}), written to with plain SQL as a service would.
  */
 public final class OutboxDatabases {
 
@@ -29,7 +30,7 @@ public final class OutboxDatabases {
             throw new IllegalStateException("creating database " + name + " failed", e);
         }
         Flyway.configure().dataSource(stack.jdbcUrl(name), StackEndpoints.USER, StackEndpoints.PASSWORD)
-                .locations("classpath:db/outbox").load().migrate();
+                .locations("classpath:" + OutboxSchema.LOCATION).load().migrate();
         return name;
     }
 

@@ -1,5 +1,6 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -46,7 +47,7 @@ public interface RelayConfig {
         /** Defaults to {@code outbox_<database>}, the slot the outbox migrations create. */
         Optional<String> slot();
 
-        @WithDefault("outbox_publication")
+        @WithDefault(OutboxSchema.PUBLICATION)
         String publication();
     }
 

@@ -1,17 +1,19 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
+
 /** A source database as the relay connects to it. */
 record Source(String name, String host, int port, String database, String user, String password, String slot,
               String publication) {
 
     static Source from(String name, RelayConfig.Source s, RelayConfig.Connection db) {
         return new Source(name, s.host().orElse(db.host()), s.port().orElse(db.port()), s.database(), db.user(),
-                db.password(), s.slot().orElse("outbox_" + s.database()), s.publication());
+                db.password(), s.slot().orElse(OutboxSchema.slotName(s.database())), s.publication());
     }
 
     static Source of(String database, RelayConfig.Connection db) {
-        return new Source(database, db.host(), db.port(), database, db.user(), db.password(), "outbox_" + database,
-                "outbox_publication");
+        return new Source(database, db.host(), db.port(), database, db.user(), db.password(), OutboxSchema.slotName(database),
+                OutboxSchema.PUBLICATION);
     }
 
     /** Through the driver itself: DriverManager misses drivers of other class loaders (Quarkus tests restart apps). */

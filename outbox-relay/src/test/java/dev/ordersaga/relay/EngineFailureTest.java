@@ -1,5 +1,6 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import dev.ordersaga.stack.Slots;
 import dev.ordersaga.stack.TestStack;
 import io.quarkus.test.common.WithTestResource;
@@ -37,7 +38,7 @@ class EngineFailureTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 RestAssured.get("/q/health/ready").then().statusCode(200));
 
-        Slots.lose(TestStack.shared(), "outbox_" + database);
+        Slots.lose(TestStack.shared(), OutboxSchema.slotName(database));
 
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
                 RestAssured.get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))

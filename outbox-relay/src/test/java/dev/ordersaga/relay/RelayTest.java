@@ -1,5 +1,6 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ordersaga.stack.TestStack;
 import dev.ordersaga.stack.TopicReader;
@@ -88,7 +89,7 @@ class RelayTest {
             // the outbox stayed idle; heartbeats (500 ms in tests) must still move the slot past the noise
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
                     rows.queryLong("SELECT pg_wal_lsn_diff(confirmed_flush_lsn, '0/0') FROM pg_replication_slots "
-                            + "WHERE slot_name = 'outbox_" + database + "'") >= written);
+                            + "WHERE slot_name = '" + OutboxSchema.slotName(database) + "'") >= written);
         }
     }
 

@@ -3,12 +3,19 @@ package dev.ordersaga.outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.hibernate.Session;
 
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Remembers which events a consumer has applied. Call {@link #firstDelivery} in the transaction that applies
- * the event: the id and the state change commit together, so a redelivery finds the id and changes nothing.
+ * Remembers which events a consumer has applied. Call {@link #record} in the transaction that applies the events:
+ * the ids and the state change commit together, so a redelivery finds the id and changes nothing.
  */
 @ApplicationScoped
 public class Inbox {
@@ -20,16 +27,38 @@ public class Inbox {
     }
 
     /**
-     * Records the event for this consumer. True the first time; false if it was already applied. A concurrent
-     * delivery of the same event waits on the primary key until the first commits, then gets false.
+     * Records the events for this consumer in one statement and returns those seen for the first time; the others
+     * were applied before. A concurrent delivery of the same event waits on the primary key until the first
+     * commits, then finds it.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean firstDelivery(String consumer, UUID eventId) {
-        return em.createNativeQuery("""
-                        INSERT INTO inbox (consumer, event_id, received_at) VALUES (?1, ?2, now())
-                        ON CONFLICT (consumer, event_id) DO NOTHING""")
-                .setParameter(1, consumer)
-                .setParameter(2, eventId)
-                .executeUpdate() == 1;
+    public Set<UUID> record(String consumer, Collection<UUID> eventIds) {
+        // plain JDBC: one array parameter for the whole batch, which JPA's native queries cannot bind portably
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            Set<UUID> fresh = new HashSet<>();
+            try (PreparedStatement insert = c.prepareStatement("""
+                    INSERT INTO inbox (consumer, event_id, received_at) SELECT ?, unnest(?), now()
+                    ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id""")) {
+                Array ids = c.createArrayOf("uuid", eventIds.toArray());
+                insert.setString(1, consumer);
+                insert.setArray(2, ids);
+                try (ResultSet rs = insert.executeQuery()) {
+                    while (rs.next()) {
+                        fresh.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            return fresh;
+        });
+    }
+
+    /** Bounds how long this transaction's statements may wait on a row lock and run, so no wait is endless. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void limitWaits(long lockTimeoutMs, long statementTimeoutMs) {
+        em.unwrap(Session.class).doWork(c -> {
+            try (var s = c.createStatement()) {
+                s.execute("SET LOCAL lock_timeout = " + lockTimeoutMs + "; SET LOCAL statement_timeout = " + statementTimeoutMs);
+            }
+        });
     }
 }

@@ -10,6 +10,7 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -36,6 +37,12 @@ public class Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public UUID add(Event event) {
         return add(event.aggregateType(), event.orderId(), event.type(), event);
+    }
+
+    /** Adds the events a transition caused, in order. Returns their ids. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<UUID> addAll(List<? extends Event> events) {
+        return events.stream().map(this::add).toList();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.ordersaga.outbox;
 
 import dev.ordersaga.events.InventoryEvent;
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import dev.ordersaga.stack.LocalStackResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
@@ -39,7 +40,7 @@ class OutboxTest {
         String orderId = UUID.randomUUID().toString();
         UUID eventId = QuarkusTransaction.requiringNew().call(() -> {
             em.persist(Widget.named("w-" + orderId));
-            return outbox.add(new InventoryEvent.StockRejected(orderId, "OUT_OF_STOCK", "SKU-1"));
+            return outbox.add(new InventoryEvent.StockRejected(orderId, InventoryEvent.StockRejected.Reason.OUT_OF_STOCK, "SKU-1"));
         });
 
         Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery("""
@@ -69,19 +70,28 @@ class OutboxTest {
     @Test
     void theInboxAcceptsAnEventOncePerConsumer() {
         UUID eventId = UUID.randomUUID();
-        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.firstDelivery("stock", eventId))).isTrue();
-        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.firstDelivery("stock", eventId))).isFalse();
-        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.firstDelivery("coupons", eventId))).isTrue();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.record("stock", List.of(eventId)))).containsExactly(eventId);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.record("stock", List.of(eventId)))).isEmpty();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.record("coupons", List.of(eventId)))).containsExactly(eventId);
+    }
+
+    @Test
+    void aBatchReturnsOnlyTheEventsNotSeenBeforeEvenWhenOneComesTwice() {
+        UUID seen = UUID.randomUUID();
+        UUID fresh = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> inbox.record("stock", List.of(seen)));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.record("stock", List.of(seen, fresh, fresh))))
+                .containsExactly(fresh);
     }
 
     @Test
     void aRolledBackApplyDoesNotMarkTheEventApplied() {
         UUID eventId = UUID.randomUUID();
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-            assertThat(inbox.firstDelivery("stock", eventId)).isTrue();
+            assertThat(inbox.record("stock", List.of(eventId))).containsExactly(eventId);
             throw new IllegalStateException("applying failed");
         })).hasMessage("applying failed");
-        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.firstDelivery("stock", eventId))).isTrue();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.record("stock", List.of(eventId)))).containsExactly(eventId);
     }
 
     @Test
@@ -89,7 +99,7 @@ class OutboxTest {
         String orderId = UUID.randomUUID().toString();
         UUID fresh = QuarkusTransaction.requiringNew().call(() -> outbox.add(new InventoryEvent.StockReserved(orderId)));
         UUID seen = UUID.randomUUID();
-        QuarkusTransaction.requiringNew().run(() -> inbox.firstDelivery("retention-test", seen));
+        QuarkusTransaction.requiringNew().run(() -> inbox.record("retention-test", List.of(seen)));
 
         retention.purge(Instant.now());
         assertThat(count("SELECT count(*) FROM outbox WHERE id = '" + fresh + "'")).isOne();
@@ -102,11 +112,13 @@ class OutboxTest {
 
     @Test
     void migrationsCreateTheSlotAndAFilteredPublication() {
-        assertThat(count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'outbox_' || current_database() "
-                + "AND plugin = 'pgoutput'")).isOne();
+        String database = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery("SELECT current_database()")
+                .getSingleResult());
+        assertThat(count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + OutboxSchema.slotName(database)
+                + "' AND plugin = 'pgoutput'")).isOne();
         @SuppressWarnings("unchecked")
         List<String> tables = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "SELECT tablename FROM pg_publication_tables WHERE pubname = 'outbox_publication' ORDER BY 1")
+                "SELECT tablename FROM pg_publication_tables WHERE pubname = '" + OutboxSchema.PUBLICATION + "' ORDER BY 1")
                 .getResultList());
         assertThat(tables).containsExactly("outbox", "outbox_heartbeat");
         assertThat(count("SELECT count(*) FROM pg_publication WHERE pubname = 'outbox_publication' AND NOT pubdelete")).isOne();

@@ -50,11 +50,6 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response conflict(ConflictException e) {
-        return Problem.response(409, "Conflict", e.getMessage(), List.of(new Problem.FieldError(e.field(), e.getMessage())));
-    }
-
-    @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         if (status >= 500) {

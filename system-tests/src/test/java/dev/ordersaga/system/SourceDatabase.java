@@ -1,5 +1,6 @@
 package dev.ordersaga.system;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import dev.ordersaga.stack.OutboxDatabases;
 import dev.ordersaga.stack.Slots;
 import dev.ordersaga.stack.StackEndpoints;
@@ -20,7 +21,7 @@ final class SourceDatabase implements AutoCloseable {
     SourceDatabase(StackEndpoints stack, String prefix) throws SQLException {
         this.stack = stack;
         this.name = OutboxDatabases.create(stack, prefix);
-        this.slot = "outbox_" + name;
+        this.slot = OutboxSchema.slotName(name);
         connection = stack.connect(name);
         connection.setAutoCommit(false);
     }

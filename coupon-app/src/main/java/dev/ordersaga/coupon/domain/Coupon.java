@@ -7,15 +7,17 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Version;
 
-import java.util.Optional;
+import dev.ordersaga.events.CouponEvent;
+import dev.ordersaga.events.CouponEvent.CouponLocked;
+import dev.ordersaga.events.CouponEvent.CouponRedeemed;
+import dev.ordersaga.events.CouponEvent.CouponRejected;
+import dev.ordersaga.events.CouponEvent.CouponReleased;
 
-/** A single-use coupon, held by at most one order that is not cancelled. */
+import java.util.List;
+
+/** A single-use coupon, held by at most one order that is not cancelled. Transitions return their events. */
 @Entity
 public class Coupon {
-
-    public static final String UNKNOWN_COUPON = "UNKNOWN_COUPON";
-    public static final String ALREADY_REDEEMED = "ALREADY_REDEEMED";
-    public static final String LOCKED_BY_ANOTHER_ORDER = "LOCKED_BY_ANOTHER_ORDER";
 
     @Id
     private String code;
@@ -47,39 +49,45 @@ public class Coupon {
     }
 
     /** Locks for the order, or says why not. Locking again for the same order is a no-op success. */
-    public Optional<String> lock(String forOrder) {
+    public List<CouponEvent> lock(String forOrder) {
         switch (status) {
             case AVAILABLE -> {
                 status = CouponStatus.LOCKED;
                 orderId = forOrder;
-                return Optional.empty();
+                return List.of(new CouponLocked(forOrder, code));
             }
             case LOCKED -> {
-                return forOrder.equals(orderId) ? Optional.empty() : Optional.of(LOCKED_BY_ANOTHER_ORDER);
+                return List.of(forOrder.equals(orderId) ? new CouponLocked(forOrder, code)
+                        : new CouponRejected(forOrder, code, CouponRejected.Reason.LOCKED_BY_ANOTHER_ORDER));
             }
             default -> {
-                return Optional.of(ALREADY_REDEEMED);
+                return List.of(new CouponRejected(forOrder, code, CouponRejected.Reason.ALREADY_REDEEMED));
             }
         }
     }
 
-    /** True if this call redeemed it for the order. */
-    public boolean redeem(String forOrder) {
-        if (status == CouponStatus.LOCKED && forOrder.equals(orderId)) {
-            status = CouponStatus.REDEEMED;
-            return true;
-        }
-        return false;
+    /** What an order that names a coupon nobody issued gets. */
+    public static List<CouponEvent> lockUnknown(String forOrder, String code) {
+        return List.of(new CouponRejected(forOrder, code, CouponRejected.Reason.UNKNOWN_COUPON));
     }
 
-    /** True if this call released the order's lock; a coupon the order never held stays as it is. */
-    public boolean release(String forOrder) {
+    /** Redeems it for the order that holds it; for any other order nothing changes. */
+    public List<CouponEvent> redeem(String forOrder) {
+        if (status == CouponStatus.LOCKED && forOrder.equals(orderId)) {
+            status = CouponStatus.REDEEMED;
+            return List.of(new CouponRedeemed(forOrder, code));
+        }
+        return List.of();
+    }
+
+    /** Releases the order's lock; a coupon the order never held stays as it is. */
+    public List<CouponEvent> release(String forOrder) {
         if (status == CouponStatus.LOCKED && forOrder.equals(orderId)) {
             status = CouponStatus.AVAILABLE;
             orderId = null;
-            return true;
+            return List.of(new CouponReleased(forOrder, code));
         }
-        return false;
+        return List.of();
     }
 
     public String code() {

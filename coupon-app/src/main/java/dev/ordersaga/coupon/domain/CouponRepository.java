@@ -13,4 +13,10 @@ public class CouponRepository implements PanacheRepositoryBase<Coupon, String> {
     public Optional<Coupon> lock(String code) {
         return findByIdOptional(code, LockModeType.PESSIMISTIC_WRITE);
     }
+
+    /** Until the transaction ends, others that lock the same code wait: a code that does not exist yet has no row. */
+    public void lockCode(String code) {
+        getEntityManager().createNativeQuery("SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, "coupon:" + code).getSingleResult();
+    }
 }

@@ -1,20 +1,25 @@
 package dev.ordersaga.coupon.domain;
 
-import dev.ordersaga.events.CouponEvent.CouponLocked;
-import dev.ordersaga.events.CouponEvent.CouponRedeemed;
-import dev.ordersaga.events.CouponEvent.CouponRejected;
-import dev.ordersaga.events.CouponEvent.CouponReleased;
+import dev.ordersaga.events.CouponEvent;
+import dev.ordersaga.events.OrderEvent.OrderCancelled;
+import dev.ordersaga.events.OrderEvent.OrderConfirmed;
+import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import dev.ordersaga.outbox.Outbox;
-import dev.ordersaga.web.ConflictException;
+import dev.ordersaga.outbox.RuleViolation;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import org.hibernate.exception.ConstraintViolationException;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
 
+/** Each saga step loads the order's coupon under a row lock, calls one transition, and adds its events to the outbox. */
 @ApplicationScoped
 public class CouponService {
+
+    private static final int MAX_CODE_LENGTH = 64;
 
     private final CouponRepository coupons;
     private final Outbox outbox;
@@ -26,17 +31,12 @@ public class CouponService {
 
     @Transactional
     public Coupon issue(String code, int discountPercent) {
+        coupons.lockCode(code);
         if (coupons.findByIdOptional(code).isPresent()) {
-            throw new ConflictException("code", "coupon " + code + " already exists");
+            throw new CouponAlreadyIssued(code);
         }
         Coupon c = Coupon.issue(code, discountPercent);
-        try {
-            coupons.persist(c);
-            coupons.flush();
-        } catch (ConstraintViolationException raced) {
-            // a concurrent request issued the same code first
-            throw new ConflictException("code", "coupon " + code + " already exists");
-        }
+        coupons.persist(c);
         Log.infof("coupon %s issued (%d%%)", code, discountPercent);
         return c;
     }
@@ -45,28 +45,46 @@ public class CouponService {
         return coupons.findByIdOptional(code);
     }
 
+    /** Orders without a coupon are none of this service's business. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void lock(String orderId, String code) {
-        Optional<Coupon> coupon = coupons.lock(code);
-        Optional<String> refusal = coupon.isEmpty() ? Optional.of(Coupon.UNKNOWN_COUPON) : coupon.get().lock(orderId);
-        if (refusal.isPresent()) {
-            Log.infof("coupon %s rejected for order %s: %s (event %s)", code, orderId, refusal.get(),
-                    outbox.add(new CouponRejected(orderId, code, refusal.get())));
-        } else {
-            Log.infof("coupon %s locked for order %s (event %s)", code, orderId, outbox.add(new CouponLocked(orderId, code)));
+    public void lock(OrderPlaced order) {
+        if (order.couponCode() == null) {
+            return;
         }
+        String code = validCode(order.orderId(), order.couponCode());
+        List<CouponEvent> events = coupons.lock(code).map(c -> c.lock(order.orderId()))
+                .orElseGet(() -> Coupon.lockUnknown(order.orderId(), code));
+        log(order.orderId(), code, "placed", outbox.addAll(events), events);
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void redeem(String orderId, String code) {
-        coupons.lock(code).filter(c -> c.redeem(orderId)).ifPresent(c ->
-                Log.infof("coupon %s redeemed by order %s (event %s)", code, orderId, outbox.add(new CouponRedeemed(orderId, code))));
+    public void redeem(OrderConfirmed order) {
+        apply(order.orderId(), order.couponCode(), "confirmed", c -> c.redeem(order.orderId()));
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void release(String orderId, String code) {
-        coupons.lock(code).filter(c -> c.release(orderId)).ifPresentOrElse(
-                c -> Log.infof("coupon %s released by order %s (event %s)", code, orderId, outbox.add(new CouponReleased(orderId, code))),
-                () -> Log.infof("coupon %s was not held by order %s: nothing to release", code, orderId));
+    public void release(OrderCancelled order) {
+        apply(order.orderId(), order.couponCode(), "cancelled", c -> c.release(order.orderId()));
+    }
+
+    private void apply(String orderId, String couponCode, String what, Function<Coupon, List<CouponEvent>> transition) {
+        if (couponCode == null) {
+            return;
+        }
+        String code = validCode(orderId, couponCode);
+        List<CouponEvent> events = coupons.lock(code).map(transition).orElse(List.of());
+        log(orderId, code, what, outbox.addAll(events), events);
+    }
+
+    private static String validCode(String orderId, String code) {
+        if (code.isBlank() || code.length() > MAX_CODE_LENGTH || code.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new RuleViolation("order " + orderId + " names an invalid coupon code: " + code);
+        }
+        return code;
+    }
+
+    private static void log(String orderId, String code, String what, List<UUID> eventIds, List<CouponEvent> events) {
+        Log.infof("coupon %s after order %s %s: %s (events %s)", code, orderId, what,
+                events.isEmpty() ? "unchanged" : events.get(0).type(), eventIds);
     }
 }

@@ -1,50 +1,49 @@
 package dev.ordersaga.coupon.messaging;
 
 import dev.ordersaga.coupon.domain.CouponService;
+import dev.ordersaga.events.OrderEvent;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
 import dev.ordersaga.events.OrderEvent.OrderConfirmed;
 import dev.ordersaga.events.OrderEvent.OrderPlaced;
-import dev.ordersaga.outbox.Delivery;
-import dev.ordersaga.outbox.EventConsumer;
+import dev.ordersaga.outbox.consumer.Inbound;
+import dev.ordersaga.outbox.consumer.InboxConsumer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Orders with a coupon lock it; confirmed orders redeem it; cancelled orders release it. */
 @ApplicationScoped
-public class OrderEventsConsumer {
+public class OrderEventsConsumer implements OrderEvent.Handler {
 
     static final String CONSUMER = "coupon-app";
 
-    private final EventConsumer consumer;
+    private final InboxConsumer inbox;
     private final CouponService coupons;
 
-    public OrderEventsConsumer(EventConsumer consumer, CouponService coupons) {
-        this.consumer = consumer;
+    public OrderEventsConsumer(InboxConsumer inbox, CouponService coupons) {
+        this.inbox = inbox;
         this.coupons = coupons;
     }
 
     @Incoming("orders-events")
     @Blocking
-    public void onOrderEvent(ConsumerRecord<String, String> record) {
-        consumer.consume(CONSUMER, record, OrderEventsConsumer::namesACoupon, this::apply);
+    public void onOrderEvents(ConsumerRecords<String, Inbound> records) {
+        inbox.consume(CONSUMER, records, OrderEvent.class, e -> e.dispatch(this));
     }
 
-    private static boolean namesACoupon(Delivery d) {
-        return (d.event() instanceof OrderPlaced e && e.couponCode() != null)
-                || (d.event() instanceof OrderConfirmed e2 && e2.couponCode() != null)
-                || (d.event() instanceof OrderCancelled e3 && e3.couponCode() != null);
+    @Override
+    public void onOrderPlaced(OrderPlaced event) {
+        coupons.lock(event);
     }
 
-    void apply(Delivery d) {
-        if (d.event() instanceof OrderPlaced e && e.couponCode() != null) {
-            coupons.lock(e.orderId(), e.couponCode());
-        } else if (d.event() instanceof OrderConfirmed e && e.couponCode() != null) {
-            coupons.redeem(e.orderId(), e.couponCode());
-        } else if (d.event() instanceof OrderCancelled e && e.couponCode() != null) {
-            coupons.release(e.orderId(), e.couponCode());
-        }
-        // orders without a coupon are none of this service's business
+    @Override
+    public void onOrderConfirmed(OrderConfirmed event) {
+        coupons.redeem(event);
+    }
+
+    @Override
+    public void onOrderCancelled(OrderCancelled event) {
+        coupons.release(event);
     }
 }

@@ -1,7 +1,9 @@
 package dev.ordersaga.coupon.rest;
 
 import dev.ordersaga.coupon.domain.Coupon;
+import dev.ordersaga.coupon.domain.CouponAlreadyIssued;
 import dev.ordersaga.coupon.domain.CouponService;
+import dev.ordersaga.web.Problem;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -20,6 +22,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
 
 @Path("/coupons")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,6 +53,11 @@ public class CouponResource {
         Coupon c = coupons.issue(body.code(), body.discountPercent());
         return Response.created(uri.getBaseUriBuilder().path("coupons").path(c.code()).build())
                 .entity(CouponView.from(c)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response alreadyIssued(CouponAlreadyIssued e) {
+        return Problem.response(409, "Conflict", e.getMessage(), List.of(new Problem.FieldError("code", e.getMessage())));
     }
 
     @GET

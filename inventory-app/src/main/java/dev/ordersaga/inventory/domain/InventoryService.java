@@ -1,26 +1,28 @@
 package dev.ordersaga.inventory.domain;
 
-import dev.ordersaga.events.InventoryEvent.StockRejected;
-import dev.ordersaga.events.InventoryEvent.StockReleased;
-import dev.ordersaga.events.InventoryEvent.StockReserved;
+import dev.ordersaga.events.InventoryEvent;
 import dev.ordersaga.events.OrderEvent;
+import dev.ordersaga.events.OrderEvent.OrderCancelled;
+import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import dev.ordersaga.outbox.Outbox;
+import dev.ordersaga.outbox.RuleViolation;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 
-/** Reservations all-or-nothing, releases exactly what an order held; each with its event, in one transaction. */
+/** Reservations all-or-nothing, releases exactly what an order held; each with its events, in one transaction. */
 @ApplicationScoped
 public class InventoryService {
 
-    public static final String OUT_OF_STOCK = "OUT_OF_STOCK";
-    public static final String UNKNOWN_SKU = "UNKNOWN_SKU";
+    private static final int MAX_SKU_LENGTH = 64;
 
     private final StockRepository stock;
     private final ReservationRepository reservations;
@@ -37,11 +39,7 @@ public class InventoryService {
         if (available < 0) {
             throw new IllegalArgumentException("available must not be negative");
         }
-        // insert-if-absent, then lock: two first PUTs of one SKU both succeed, the later one wins
-        stock.getEntityManager().createNativeQuery(
-                        "INSERT INTO stock (sku, available, reserved, version) VALUES (?1, 0, 0, 0) ON CONFLICT (sku) DO NOTHING")
-                .setParameter(1, sku).executeUpdate();
-        Stock s = stock.lock(sku).orElseThrow();
+        Stock s = stock.lockOrCreate(sku);
         s.setAvailable(available);
         Log.infof("stock of %s set to %d available (%d reserved)", sku, s.available(), s.reserved());
         return s;
@@ -52,60 +50,44 @@ public class InventoryService {
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void reserve(OrderEvent.OrderPlaced order) {
-        if (!reservations.forOrder(order.orderId()).isEmpty()) {
-            Log.infof("order %s already holds stock: nothing to do", order.orderId());
-            return;
-        }
-        // one line per SKU, locked in SKU order so that two orders never wait on each other
-        Map<String, Integer> wanted = new TreeMap<>();
+    public void reserve(OrderPlaced order) {
+        SortedMap<String, Integer> wanted = wanted(order);
+        OrderHold hold = new OrderHold(order.orderId(), reservations.forOrder(order.orderId()));
+        List<InventoryEvent> events = hold.reserve(wanted, stock.lockAll(wanted.keySet()));
+        hold.added().forEach(reservations::persist);
+        List<UUID> eventIds = outbox.addAll(events);
+        Log.infof("order %s asked for %s: %s (events %s)", order.orderId(), wanted, outcome(events), eventIds);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void release(OrderCancelled order) {
+        OrderHold hold = new OrderHold(order.orderId(), reservations.forOrder(order.orderId()));
+        List<InventoryEvent> events = hold.release(stock.lockAll(hold.heldSkus()));
+        List<UUID> eventIds = outbox.addAll(events);
+        Log.infof("order %s cancelled: %s (events %s)", order.orderId(), events.isEmpty() ? "held nothing" : "released", eventIds);
+    }
+
+    /** One line per SKU, in SKU order (the order rows are locked in, so two orders never wait on each other). */
+    private static SortedMap<String, Integer> wanted(OrderPlaced order) {
+        SortedMap<String, Integer> wanted = new TreeMap<>();
         for (OrderEvent.Line line : order.items() == null ? List.<OrderEvent.Line>of() : order.items()) {
-            if (line == null || line.sku() == null || line.sku().isBlank() || line.quantity() < 1) {
-                throw new IllegalArgumentException("order " + order.orderId() + " has an invalid line: " + line);
+            if (line == null || !isSku(line.sku()) || line.quantity() < 1) {
+                throw new RuleViolation("order " + order.orderId() + " has an invalid line: " + line);
             }
             wanted.merge(line.sku(), line.quantity(), Integer::sum);
         }
         if (wanted.isEmpty()) {
-            throw new IllegalArgumentException("order " + order.orderId() + " has no lines");
+            throw new RuleViolation("order " + order.orderId() + " has no lines");
         }
-        List<Stock> locked = new ArrayList<>();
-        for (Map.Entry<String, Integer> line : wanted.entrySet()) {
-            Optional<Stock> s = stock.lock(line.getKey());
-            if (s.isEmpty()) {
-                reject(order.orderId(), UNKNOWN_SKU, line.getKey());
-                return;
-            }
-            if (!s.get().canReserve(line.getValue())) {
-                reject(order.orderId(), OUT_OF_STOCK, line.getKey());
-                return;
-            }
-            locked.add(s.get());
-        }
-        for (Stock s : locked) {
-            int quantity = wanted.get(s.sku());
-            s.reserve(quantity);
-            reservations.persist(Reservation.hold(order.orderId(), s.sku(), quantity));
-        }
-        Log.infof("stock reserved for order %s: %s (event %s)", order.orderId(), wanted,
-                outbox.add(new StockReserved(order.orderId())));
+        return wanted;
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void release(String orderId) {
-        List<Reservation> held = reservations.forOrder(orderId).stream().filter(r -> !r.released()).toList();
-        if (held.isEmpty()) {
-            Log.infof("order %s holds no stock: nothing to release", orderId);
-            return;
-        }
-        held.stream().map(Reservation::sku).distinct().sorted().forEach(sku -> {
-            Stock s = stock.lock(sku).orElseThrow();
-            held.stream().filter(r -> r.sku().equals(sku)).forEach(r -> r.release(s));
-        });
-        Log.infof("stock released for order %s (event %s)", orderId, outbox.add(new StockReleased(orderId)));
+    private static boolean isSku(String sku) {
+        return sku != null && !sku.isBlank() && sku.length() <= MAX_SKU_LENGTH
+                && sku.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
     }
 
-    private void reject(String orderId, String reason, String sku) {
-        Log.infof("stock rejected for order %s: %s %s (event %s)", orderId, reason, sku,
-                outbox.add(new StockRejected(orderId, reason, sku)));
+    private static String outcome(Collection<InventoryEvent> events) {
+        return events.isEmpty() ? "holds stock already" : events.iterator().next().type();
     }
 }

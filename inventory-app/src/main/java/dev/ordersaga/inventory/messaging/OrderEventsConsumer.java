@@ -1,41 +1,49 @@
 package dev.ordersaga.inventory.messaging;
 
+import dev.ordersaga.events.OrderEvent;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
+import dev.ordersaga.events.OrderEvent.OrderConfirmed;
 import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import dev.ordersaga.inventory.domain.InventoryService;
-import dev.ordersaga.outbox.Delivery;
-import dev.ordersaga.outbox.EventConsumer;
+import dev.ordersaga.outbox.consumer.Inbound;
+import dev.ordersaga.outbox.consumer.InboxConsumer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Placed orders reserve stock; cancelled orders release it. */
 @ApplicationScoped
-public class OrderEventsConsumer {
+public class OrderEventsConsumer implements OrderEvent.Handler {
 
     static final String CONSUMER = "inventory-app";
 
-    private final EventConsumer consumer;
+    private final InboxConsumer inbox;
     private final InventoryService inventory;
 
-    public OrderEventsConsumer(EventConsumer consumer, InventoryService inventory) {
-        this.consumer = consumer;
+    public OrderEventsConsumer(InboxConsumer inbox, InventoryService inventory) {
+        this.inbox = inbox;
         this.inventory = inventory;
     }
 
     @Incoming("orders-events")
     @Blocking
-    public void onOrderEvent(ConsumerRecord<String, String> record) {
-        consumer.consume(CONSUMER, record, d -> d.event() instanceof OrderPlaced || d.event() instanceof OrderCancelled, this::apply);
+    public void onOrderEvents(ConsumerRecords<String, Inbound> records) {
+        inbox.consume(CONSUMER, records, OrderEvent.class, e -> e.dispatch(this));
     }
 
-    void apply(Delivery d) {
-        if (d.event() instanceof OrderPlaced e) {
-            inventory.reserve(e);
-        } else if (d.event() instanceof OrderCancelled e) {
-            inventory.release(e.orderId());
-        }
+    @Override
+    public void onOrderPlaced(OrderPlaced event) {
+        inventory.reserve(event);
+    }
+
+    @Override
+    public void onOrderConfirmed(OrderConfirmed event) {
         // a confirmed order keeps what it holds
+    }
+
+    @Override
+    public void onOrderCancelled(OrderCancelled event) {
+        inventory.release(event);
     }
 }

@@ -212,21 +212,26 @@ class OrderEventsConsumerTest {
     }
 
     @Test
-    void aPoisonEventIsParkedAndDoesNotBlockItsPartition() {
+    void anUnknownTypeIsSkippedAndANewerVersionParkedWithoutBlockingThePartition() {
         String a = sku();
         setStock(a, 10);
         String orderId = orderId();
+        String unknownId = newEventId();
         String poisonId = newEventId();
-        // same key, so same partition: the valid event behind it must still be applied
-        publish(orderId, poisonId, "NoSuchEvent", "{\"orderId\":\"" + orderId + "\"}");
+        double skipped = metric("inbox_events_total", "consumer=\"inventory-app\"", "outcome=\"skipped\"");
+        // same key, so same partition: the valid event behind them must still be applied
+        publish(orderId, unknownId, "NoSuchEvent", "{\"orderId\":\"" + orderId + "\"}");
+        publish(orderId, poisonId, "OrderPlaced", placed(orderId, line(a, 5)).replace("\"version\":1", "\"version\":9"));
         publish(orderId, newEventId(), "OrderPlaced", placed(orderId, line(a, 2)));
         awaitStock(a, 8, 2);
+        assertThat(metric("inbox_events_total", "consumer=\"inventory-app\"", "outcome=\"skipped\"")).isGreaterThan(skipped);
+        assertThat(inboxRows(unknownId)).isZero();
 
         try (TopicReader dlq = new TopicReader(TestStack.shared().bootstrapServers(), "inventory-app.orders.events.dlq")) {
             var parked = dlq.until(r -> r.stream().anyMatch(c -> poisonId.equals(TopicReader.header(c, "id"))), TIMEOUT);
             var record = parked.stream().filter(c -> poisonId.equals(TopicReader.header(c, "id"))).findFirst().orElseThrow();
             assertThat(record.key()).isEqualTo(orderId);
-            assertThat(TopicReader.header(record, "dead-letter-reason")).contains("unknown event type 'NoSuchEvent'");
+            assertThat(TopicReader.header(record, "dead-letter-reason")).contains("version 9, newer than version 1");
         }
         assertThat(inboxRows(poisonId)).isZero();
     }

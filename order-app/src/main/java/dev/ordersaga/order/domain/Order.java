@@ -1,5 +1,6 @@
 package dev.ordersaga.order.domain;
 
+import dev.ordersaga.events.InventoryEvent.StockRejected;
 import dev.ordersaga.events.OrderEvent;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
 import dev.ordersaga.events.OrderEvent.OrderConfirmed;
@@ -20,19 +21,17 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * An order and its saga state. It waits for stock and, if it names one, a coupon; all positive confirms it,
  * the first rejection cancels it. Results that arrive after the order is final change nothing: whatever they
  * hold is released by the {@code OrderCancelled} the holder receives after the {@code OrderPlaced}.
+ * Every transition returns the events it causes, for the caller to add to the outbox.
  */
 @Entity
 @Table(name = "orders")
 public class Order {
-
-    public static final String COUPON_UNAVAILABLE = "COUPON_UNAVAILABLE";
 
     @Id
     private UUID id;
@@ -47,7 +46,8 @@ public class Order {
     @Column(nullable = false)
     private OrderStatus status;
 
-    private String reason;
+    @Enumerated(EnumType.STRING)
+    private OrderCancelled.Reason reason;
 
     @Column(name = "stock_reserved")
     private boolean stockReserved;
@@ -72,7 +72,11 @@ public class Order {
     protected Order() {
     }
 
-    public static Order place(String customerId, List<OrderLine> lines, String couponCode, String idempotencyKey, Instant now) {
+    /** A new order and the event that starts its saga. */
+    public record Placed(Order order, List<OrderEvent> events) {
+    }
+
+    public static Placed place(String customerId, List<OrderLine> lines, String couponCode, String idempotencyKey, Instant now) {
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("an order needs at least one line");
         }
@@ -84,47 +88,54 @@ public class Order {
         o.idempotencyKey = idempotencyKey;
         o.status = OrderStatus.PENDING;
         o.placedAt = now;
-        return o;
+        return new Placed(o, List.of(new OrderPlaced(o.id.toString(), customerId,
+                lines.stream().map(l -> new OrderEvent.Line(l.sku(), l.quantity())).toList(), couponCode, now)));
     }
 
-    public OrderPlaced placed() {
-        return new OrderPlaced(id.toString(), customerId,
-                lines.stream().map(l -> new OrderEvent.Line(l.sku(), l.quantity())).toList(), couponCode, placedAt);
-    }
-
-    /** Every line is held. Returns the event to publish if this confirms the order. */
-    public Optional<OrderEvent> noteStockReserved() {
+    /** Every line is held: confirms the order if the coupon (if any) is held too. */
+    public List<OrderEvent> noteStockReserved() {
         if (status != OrderStatus.PENDING) {
-            return Optional.empty();
+            return List.of();
         }
         stockReserved = true;
         return confirmIfComplete();
     }
 
-    public Optional<OrderEvent> noteCouponLocked() {
+    public List<OrderEvent> noteStockRejected(StockRejected.Reason why) {
+        return cancel(switch (why) {
+            case OUT_OF_STOCK -> OrderCancelled.Reason.OUT_OF_STOCK;
+            case UNKNOWN_SKU -> OrderCancelled.Reason.UNKNOWN_SKU;
+        });
+    }
+
+    public List<OrderEvent> noteCouponLocked() {
         if (status != OrderStatus.PENDING || couponCode == null) {
-            return Optional.empty();
+            return List.of();
         }
         couponLocked = true;
         return confirmIfComplete();
     }
 
+    public List<OrderEvent> noteCouponRejected() {
+        return cancel(OrderCancelled.Reason.COUPON_UNAVAILABLE);
+    }
+
     /** A step said no: cancel, once. Rejections of a confirmed order cannot happen and are ignored. */
-    public Optional<OrderEvent> reject(String why) {
+    private List<OrderEvent> cancel(OrderCancelled.Reason why) {
         if (status != OrderStatus.PENDING) {
-            return Optional.empty();
+            return List.of();
         }
         status = OrderStatus.CANCELLED;
         reason = why;
-        return Optional.of(new OrderCancelled(id.toString(), why, couponCode));
+        return List.of(new OrderCancelled(id.toString(), why, couponCode));
     }
 
-    private Optional<OrderEvent> confirmIfComplete() {
+    private List<OrderEvent> confirmIfComplete() {
         if (stockReserved && (couponCode == null || couponLocked)) {
             status = OrderStatus.CONFIRMED;
-            return Optional.of(new OrderConfirmed(id.toString(), couponCode));
+            return List.of(new OrderConfirmed(id.toString(), couponCode));
         }
-        return Optional.empty();
+        return List.of();
     }
 
     public UUID id() {
@@ -143,7 +154,7 @@ public class Order {
         return status;
     }
 
-    public String reason() {
+    public OrderCancelled.Reason reason() {
         return reason;
     }
 

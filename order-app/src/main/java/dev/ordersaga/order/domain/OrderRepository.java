@@ -18,4 +18,10 @@ public class OrderRepository implements PanacheRepositoryBase<Order, UUID> {
     public Optional<Order> lockById(UUID id) {
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
     }
+
+    /** Until the transaction ends, other transactions that lock the same key wait: one order per key. */
+    public void lockIdempotencyKey(String key) {
+        getEntityManager().createNativeQuery("SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, "idempotency-key:" + key).getSingleResult();
+    }
 }

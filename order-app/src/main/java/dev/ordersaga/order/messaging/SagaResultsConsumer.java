@@ -1,60 +1,80 @@
 package dev.ordersaga.order.messaging;
 
+import dev.ordersaga.events.CouponEvent;
 import dev.ordersaga.events.CouponEvent.CouponLocked;
+import dev.ordersaga.events.CouponEvent.CouponRedeemed;
 import dev.ordersaga.events.CouponEvent.CouponRejected;
+import dev.ordersaga.events.CouponEvent.CouponReleased;
+import dev.ordersaga.events.InventoryEvent;
 import dev.ordersaga.events.InventoryEvent.StockRejected;
+import dev.ordersaga.events.InventoryEvent.StockReleased;
 import dev.ordersaga.events.InventoryEvent.StockReserved;
-import dev.ordersaga.order.domain.Order;
 import dev.ordersaga.order.domain.OrderService;
-import dev.ordersaga.outbox.Delivery;
-import dev.ordersaga.outbox.EventConsumer;
+import dev.ordersaga.outbox.consumer.Inbound;
+import dev.ordersaga.outbox.consumer.InboxConsumer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Stock and coupon results move an order to CONFIRMED or CANCELLED. */
 @ApplicationScoped
-public class SagaResultsConsumer {
+public class SagaResultsConsumer implements InventoryEvent.Handler, CouponEvent.Handler {
 
     static final String CONSUMER = "order-app";
 
-    private final EventConsumer consumer;
+    private final InboxConsumer inbox;
     private final OrderService orders;
 
-    public SagaResultsConsumer(EventConsumer consumer, OrderService orders) {
-        this.consumer = consumer;
+    public SagaResultsConsumer(InboxConsumer inbox, OrderService orders) {
+        this.inbox = inbox;
         this.orders = orders;
     }
 
     @Incoming("inventory-events")
     @Blocking
-    public void onInventoryEvent(ConsumerRecord<String, String> record) {
-        consumer.consume(CONSUMER, record, SagaResultsConsumer::isResult, this::apply);
+    public void onInventoryEvents(ConsumerRecords<String, Inbound> records) {
+        inbox.consume(CONSUMER, records, InventoryEvent.class, e -> e.dispatch(this));
     }
 
     @Incoming("coupons-events")
     @Blocking
-    public void onCouponEvent(ConsumerRecord<String, String> record) {
-        consumer.consume(CONSUMER, record, SagaResultsConsumer::isResult, this::apply);
+    public void onCouponEvents(ConsumerRecords<String, Inbound> records) {
+        inbox.consume(CONSUMER, records, CouponEvent.class, e -> e.dispatch(this));
     }
 
-    private static boolean isResult(Delivery d) {
-        return d.event() instanceof StockReserved || d.event() instanceof StockRejected
-                || d.event() instanceof CouponLocked || d.event() instanceof CouponRejected;
+    @Override
+    public void onStockReserved(StockReserved event) {
+        orders.stockReserved(event);
     }
 
-    void apply(Delivery d) {
-        String what = d.describe();
-        if (d.event() instanceof StockReserved e) {
-            orders.apply(e.orderId(), what, Order::noteStockReserved);
-        } else if (d.event() instanceof StockRejected e) {
-            orders.apply(e.orderId(), what, o -> o.reject(e.reason()));
-        } else if (d.event() instanceof CouponLocked e) {
-            orders.apply(e.orderId(), what, Order::noteCouponLocked);
-        } else if (d.event() instanceof CouponRejected e) {
-            orders.apply(e.orderId(), what, o -> o.reject(Order.COUPON_UNAVAILABLE));
-        }
-        // releases and redemptions are the other services' bookkeeping: nothing to do here
+    @Override
+    public void onStockRejected(StockRejected event) {
+        orders.stockRejected(event);
+    }
+
+    @Override
+    public void onStockReleased(StockReleased event) {
+        // inventory's bookkeeping after a cancellation: the order is final already
+    }
+
+    @Override
+    public void onCouponLocked(CouponLocked event) {
+        orders.couponLocked(event);
+    }
+
+    @Override
+    public void onCouponRejected(CouponRejected event) {
+        orders.couponRejected(event);
+    }
+
+    @Override
+    public void onCouponRedeemed(CouponRedeemed event) {
+        // coupon-app's bookkeeping after a confirmation: the order is final already
+    }
+
+    @Override
+    public void onCouponReleased(CouponReleased event) {
+        // coupon-app's bookkeeping after a cancellation: the order is final already
     }
 }

@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
-import org.hibernate.exception.ConstraintViolationException;
 
 import java.util.List;
 import java.util.UUID;
@@ -40,25 +39,12 @@ public class OrderResource {
     public Response place(@NotNull @Valid PlaceOrderRequest body,
                           @HeaderParam("Idempotency-Key") @Size(min = 1, max = 100) @Pattern(regexp = "\\S+", message = "must not contain blanks") String idempotencyKey,
                           @Context UriInfo uri) {
-        Order order;
-        if (idempotencyKey != null) {
-            var earlier = orders.findByIdempotencyKey(idempotencyKey);
-            if (earlier.isPresent()) {
-                return accepted(earlier.get(), uri);
-            }
-        }
         List<OrderLine> lines = body.items().stream().map(i -> new OrderLine(i.sku().trim(), i.quantity())).toList();
         String coupon = body.couponCode() == null ? null : body.couponCode().trim();
-        try {
-            order = orders.place(body.customerId().trim(), lines, coupon, idempotencyKey);
-        } catch (RuntimeException e) {
-            // a concurrent request with the same key won the unique index: answer with its order
-            if (idempotencyKey != null && isUniqueViolation(e)) {
-                return accepted(orders.findByIdempotencyKey(idempotencyKey).orElseThrow(() -> e), uri);
-            }
-            throw e;
-        }
-        return accepted(order, uri);
+        Order order = orders.place(body.customerId().trim(), lines, coupon, idempotencyKey).order();
+        return Response.accepted(OrderView.from(order))
+                .location(uri.getBaseUriBuilder().path("orders").path(order.id().toString()).build())
+                .build();
     }
 
     @GET
@@ -68,26 +54,11 @@ public class OrderResource {
                 .orElseThrow(() -> new NotFoundException("no order " + id));
     }
 
-    private static Response accepted(Order order, UriInfo uri) {
-        return Response.accepted(OrderView.from(order))
-                .location(uri.getBaseUriBuilder().path("orders").path(order.id().toString()).build())
-                .build();
-    }
-
     private static java.util.Optional<UUID> parse(String id) {
         try {
             return java.util.Optional.of(UUID.fromString(id));
         } catch (IllegalArgumentException e) {
             return java.util.Optional.empty();
         }
-    }
-
-    private static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConstraintViolationException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

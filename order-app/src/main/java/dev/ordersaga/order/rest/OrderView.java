@@ -12,6 +12,6 @@ public record OrderView(String id, String customerId, List<Item> items, String c
     public static OrderView from(Order o) {
         return new OrderView(o.id().toString(), o.customerId(),
                 o.lines().stream().map(l -> new Item(l.sku(), l.quantity())).toList(),
-                o.couponCode(), o.status().name(), o.reason());
+                o.couponCode(), o.status().name(), o.reason() == null ? null : o.reason().name());
     }
 }

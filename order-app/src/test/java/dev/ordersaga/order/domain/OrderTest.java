@@ -1,5 +1,6 @@
 package dev.ordersaga.order.domain;
 
+import dev.ordersaga.events.InventoryEvent.StockRejected;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
 import dev.ordersaga.events.OrderEvent.OrderConfirmed;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class OrderTest {
 
         Order b = Orders.placed("WELCOME10");
         assertThat(b.noteCouponLocked()).isEmpty();
-        assertThat(b.noteStockReserved()).hasValueSatisfying(e ->
+        assertThat(b.noteStockReserved()).singleElement().satisfies(e ->
                 assertThat(((OrderConfirmed) e).couponCode()).isEqualTo("WELCOME10"));
     }
 
@@ -33,29 +34,41 @@ class OrderTest {
     void theFirstRejectionCancelsWithItsReasonAndNamesTheCouponToRelease() {
         Order order = Orders.placed("WELCOME10");
         order.noteCouponLocked();
-        assertThat(order.reject("OUT_OF_STOCK")).hasValueSatisfying(e -> {
+        assertThat(order.noteStockRejected(StockRejected.Reason.OUT_OF_STOCK)).singleElement().satisfies(e -> {
             OrderCancelled c = (OrderCancelled) e;
-            assertThat(c.reason()).isEqualTo("OUT_OF_STOCK");
+            assertThat(c.reason()).isEqualTo(OrderCancelled.Reason.OUT_OF_STOCK);
             assertThat(c.couponCode()).isEqualTo("WELCOME10");
         });
         assertThat(order.status()).isEqualTo(OrderStatus.CANCELLED);
-        assertThat(order.reason()).isEqualTo("OUT_OF_STOCK");
+        assertThat(order.reason()).isEqualTo(OrderCancelled.Reason.OUT_OF_STOCK);
     }
 
     @Test
     void lateAndRepeatedResultsChangeNothing() {
         Order cancelled = Orders.placed("WELCOME10");
-        cancelled.reject(Order.COUPON_UNAVAILABLE);
+        cancelled.noteCouponRejected();
         assertThat(cancelled.noteStockReserved()).isEmpty();
-        assertThat(cancelled.reject("OUT_OF_STOCK")).isEmpty();
+        assertThat(cancelled.noteStockRejected(StockRejected.Reason.OUT_OF_STOCK)).isEmpty();
         assertThat(cancelled.status()).isEqualTo(OrderStatus.CANCELLED);
-        assertThat(cancelled.reason()).isEqualTo(Order.COUPON_UNAVAILABLE);
+        assertThat(cancelled.reason()).isEqualTo(OrderCancelled.Reason.COUPON_UNAVAILABLE);
 
         Order confirmed = Orders.placed(null);
         confirmed.noteStockReserved();
         assertThat(confirmed.noteStockReserved()).isEmpty();
-        assertThat(confirmed.reject("OUT_OF_STOCK")).isEmpty();
+        assertThat(confirmed.noteCouponRejected()).isEmpty();
         assertThat(confirmed.status()).isEqualTo(OrderStatus.CONFIRMED);
+    }
+
+    @Test
+    void placingReturnsTheEventThatStartsTheSaga() {
+        Order.Placed placed = Order.place("c-1", java.util.List.of(new OrderLine("SKU-1", 2)), "WELCOME10", null,
+                java.time.Instant.parse("2026-11-24T10:00:00Z"));
+        assertThat(placed.events()).singleElement().satisfies(e -> {
+            var p = (dev.ordersaga.events.OrderEvent.OrderPlaced) e;
+            assertThat(p.orderId()).isEqualTo(placed.order().id().toString());
+            assertThat(p.items()).containsExactly(new dev.ordersaga.events.OrderEvent.Line("SKU-1", 2));
+            assertThat(p.couponCode()).isEqualTo("WELCOME10");
+        });
     }
 
     @Test

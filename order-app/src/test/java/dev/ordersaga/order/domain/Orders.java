@@ -10,6 +10,6 @@ public final class Orders {
     }
 
     public static Order placed(String couponCode) {
-        return Order.place("c-1", List.of(new OrderLine("SKU-1", 2)), couponCode, null, Instant.parse("2026-11-23T10:00:00Z"));
+        return Order.place("c-1", List.of(new OrderLine("SKU-1", 2)), couponCode, null, Instant.parse("2026-11-23T10:00:00Z")).order();
     }
 }

@@ -56,21 +56,27 @@ class SagaResultsConsumerTest {
     }
 
     @Test
-    void aPoisonEventIsParkedAndDoesNotBlockItsPartition() {
+    void anUnknownTypeIsSkippedAndAnEventOnTheWrongTopicParkedWithoutBlockingThePartition() {
         String orderId = place(null);
         String poisonId = UUID.randomUUID().toString();
-        // same key, so same partition: the valid event behind it must still be applied
-        publish(Topics.INVENTORY, orderId, poisonId, "NoSuchEvent", "{\"orderId\":\"" + orderId + "\"}");
+        double skipped = Prometheus.sum(given().get("/q/metrics").then().extract().asString(), "inbox_events_total",
+                "outcome=\"skipped\"", "consumer=\"order-app\"");
+        // same key, so same partition: the valid event behind them must still be applied
+        publish(Topics.INVENTORY, orderId, UUID.randomUUID().toString(), "NoSuchEvent", "{\"orderId\":\"" + orderId + "\"}");
+        publish(Topics.INVENTORY, orderId, poisonId, "CouponLocked",
+                "{\"version\":1,\"orderId\":\"" + orderId + "\",\"code\":\"X\"}");
         publish(Topics.INVENTORY, orderId, UUID.randomUUID().toString(), "StockRejected",
                 "{\"version\":1,\"orderId\":\"" + orderId + "\",\"reason\":\"OUT_OF_STOCK\",\"sku\":\"SKU-1\"}");
         awaitStatus(orderId, "CANCELLED");
         given().get("/orders/" + orderId).then().body("reason", equalTo("OUT_OF_STOCK"));
+        assertThat(Prometheus.sum(given().get("/q/metrics").then().extract().asString(), "inbox_events_total",
+                "outcome=\"skipped\"", "consumer=\"order-app\"")).isGreaterThan(skipped);
 
         try (TopicReader dlq = new TopicReader(TestStack.shared().bootstrapServers(), "order-app.inventory.events.dlq")) {
             var parked = dlq.until(r -> r.stream().anyMatch(c -> poisonId.equals(TopicReader.header(c, "id"))), Duration.ofSeconds(30));
             var record = parked.stream().filter(c -> poisonId.equals(TopicReader.header(c, "id"))).findFirst().orElseThrow();
             assertThat(record.key()).isEqualTo(orderId);
-            assertThat(TopicReader.header(record, "dead-letter-reason")).contains("unknown event type 'NoSuchEvent'");
+            assertThat(TopicReader.header(record, "dead-letter-reason")).contains("belongs on coupons.events, not on inventory.events");
         }
     }
 

@@ -1,0 +1,25 @@
+package dev.ordersaga.outbox.schema;
+
+/**
+ * What the migrations under {@value #LOCATION} create, by name. The SQL ({@code V0_2__outbox_slot.sql}) derives
+ * the slot name by the same rule as {@link #slotName}; {@code OutboxTest} pins the two together.
+ */
+public final class OutboxSchema {
+
+    /** Flyway location of the migrations, to list before a service's own. */
+    public static final String LOCATION = "db/outbox";
+
+    public static final String PUBLICATION = "outbox_publication";
+
+    public static final String OUTBOX_TABLE = "outbox";
+
+    public static final String HEARTBEAT_TABLE = "outbox_heartbeat";
+
+    private OutboxSchema() {
+    }
+
+    /** Slots are per cluster, not per database: one slot per service database, named after it. */
+    public static String slotName(String database) {
+        return "outbox_" + database;
+    }
+}

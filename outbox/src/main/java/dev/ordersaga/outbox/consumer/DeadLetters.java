@@ -1,0 +1,108 @@
+package dev.ordersaga.outbox.consumer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Parks records a consumer must not apply on {@code <consumer>.<topic>.dlq}: same key, same headers, the bytes as
+ * they came, plus {@code dead-letter-*} headers saying why and from where. A send is confirmed by the broker before
+ * the consumer moves on, so a parked record is never lost; a failed send is retried by the caller. Written by hand
+ * because the connector's own dead-letter strategy works on whole batches and knows only the exception.
+ */
+@ApplicationScoped
+public class DeadLetters {
+
+    public static final String REASON = "dead-letter-reason";
+
+    private final String bootstrapServers;
+    private final MeterRegistry metrics;
+    private volatile KafkaProducer<String, byte[]> producer;
+
+    public DeadLetters(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry metrics) {
+        this.bootstrapServers = bootstrapServers;
+        this.metrics = metrics;
+    }
+
+    public static String topicFor(String consumer, String topic) {
+        return consumer + "." + topic + ".dlq";
+    }
+
+    /** Parks the record with the reason; returns once the broker has it. */
+    public void park(String consumer, ConsumerRecord<String, ?> record, byte[] value, String reason) {
+        ProducerRecord<String, byte[]> parked = new ProducerRecord<>(topicFor(consumer, record.topic()), record.key(), value);
+        for (Header h : record.headers()) {
+            if (!h.key().startsWith("dead-letter-")) {
+                parked.headers().add(h);
+            }
+        }
+        parked.headers()
+                .add(REASON, bytes(reason))
+                .add("dead-letter-consumer", bytes(consumer))
+                .add("dead-letter-topic", bytes(record.topic()))
+                .add("dead-letter-partition", bytes(Integer.toString(record.partition())))
+                .add("dead-letter-offset", bytes(Long.toString(record.offset())));
+        try {
+            producer().send(parked).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while parking " + describe(record), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not park " + describe(record) + ": " + e, e);
+        }
+        metrics.counter("inbox.events", "consumer", consumer, "outcome", "parked").increment();
+        Log.errorf("%s parked %s on %s: %s", consumer, describe(record), parked.topic(), reason);
+    }
+
+    static String describe(ConsumerRecord<String, ?> record) {
+        return "event " + InboundDeserializer.header(record.headers(), "id") + " (type "
+                + InboundDeserializer.header(record.headers(), "eventType") + ", order " + record.key() + ", "
+                + record.topic() + "-" + record.partition() + "@" + record.offset() + ")";
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        KafkaProducer<String, byte[]> p = producer;
+        if (p == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = new KafkaProducer<>(Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                            ProducerConfig.ACKS_CONFIG, "all",
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 25_000,
+                            ProducerConfig.CLIENT_ID_CONFIG, "dead-letters"),
+                            new StringSerializer(), new ByteArraySerializer());
+                }
+                p = producer;
+            }
+        }
+        return p;
+    }
+
+    @PreDestroy
+    void close() {
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.ordersaga.outbox.consumer;
+
+import dev.ordersaga.events.OrderEvent;
+import dev.ordersaga.events.OrderEvent.OrderPlaced;
+import dev.ordersaga.events.Topics;
+import dev.ordersaga.outbox.RuleViolation;
+import dev.ordersaga.stack.LocalStackResource;
+import dev.ordersaga.stack.TestStack;
+import dev.ordersaga.stack.TopicReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The consumer core against the real database and broker: records built as the connector hands them over (decoded
+ * by {@link InboundDeserializer}; a failure becomes a null value with the connector's failure headers).
+ */
+@QuarkusTest
+@WithTestResource(LocalStackResource.class)
+class InboxConsumerTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Inject
+    InboxConsumer inbox;
+
+    @Inject
+    ConsumerHealth health;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    MeterRegistry metrics;
+
+    private String consumer;
+    private long offset;
+
+    @BeforeEach
+    void newConsumer() {
+        consumer = "test-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Records what it applied, in the consumer's transaction; {@code refuse} and {@code flaky} are markers. */
+    private OrderEvent.Handler recording(String refuse, String flaky, AtomicInteger flakyFailures) {
+        return new OrderEvent.Handler() {
+            @Override
+            public void onOrderPlaced(OrderPlaced e) {
+                if (e.couponCode().equals(refuse)) {
+                    throw new RuleViolation("order " + e.orderId() + " contradicts the rules");
+                }
+                if (e.couponCode().equals(flaky) && flakyFailures.getAndDecrement() > 0) {
+                    throw new IllegalStateException("database hiccup");
+                }
+                em.createNativeQuery("INSERT INTO applied (consumer, order_id, marker) VALUES (?1, ?2, ?3)")
+                        .setParameter(1, consumer).setParameter(2, e.orderId()).setParameter(3, e.couponCode())
+                        .executeUpdate();
+            }
+
+            @Override
+            public void onOrderConfirmed(OrderEvent.OrderConfirmed e) {
+            }
+
+            @Override
+            public void onOrderCancelled(OrderEvent.OrderCancelled e) {
+            }
+        };
+    }
+
+    private void consume(List<ConsumerRecord<String, Inbound>> records, OrderEvent.Handler handler) {
+        inbox.consume(consumer, new ConsumerRecords<>(Map.of(new TopicPartition(Topics.ORDERS, 0), records)),
+                OrderEvent.class, e -> e.dispatch(handler));
+    }
+
+    @Test
+    void aDuplicateChangesNothing() {
+        String order = UUID.randomUUID().toString();
+        var first = placed(order, "A");
+        consume(List.of(first, copy(first)), recording("-", "-", new AtomicInteger()));
+        consume(List.of(copy(first)), recording("-", "-", new AtomicInteger()));
+
+        assertThat(applied(order)).containsExactly("A");
+        assertThat(count("duplicate")).isEqualTo(2);
+        assertThat(count("applied")).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownTypeIsCountedAndSkippedNotParked() {
+        String order = UUID.randomUUID().toString();
+        consume(List.of(record(Topics.ORDERS, order, UUID.randomUUID(), "OrderTeleported", "{\"orderId\":\"" + order + "\"}"),
+                placed(order, "A")), recording("-", "-", new AtomicInteger()));
+
+        assertThat(count("skipped")).isEqualTo(1);
+        assertThat(count("parked")).isZero();
+        assertThat(applied(order)).containsExactly("A");
+    }
+
+    @Test
+    void aNewerVersionIsParkedWithThatReason() {
+        String order = UUID.randomUUID().toString();
+        UUID eventId = UUID.randomUUID();
+        consume(List.of(record(Topics.ORDERS, order, eventId, "OrderPlaced", placedJson(order, "A", 2))),
+                recording("-", "-", new AtomicInteger()));
+
+        assertThat(applied(order)).isEmpty();
+        assertThat(parkedReason(Topics.ORDERS, eventId)).contains("version 2, newer than version 1");
+    }
+
+    @Test
+    void anEventOnATopicItDoesNotBelongToIsParked() {
+        String order = UUID.randomUUID().toString();
+        UUID eventId = UUID.randomUUID();
+        consume(List.of(record(Topics.INVENTORY, order, eventId, "OrderPlaced", placedJson(order, "A", 1))),
+                recording("-", "-", new AtomicInteger()));
+
+        assertThat(applied(order)).isEmpty();
+        assertThat(parkedReason(Topics.INVENTORY, eventId)).contains("belongs on orders.events, not on inventory.events");
+    }
+
+    @Test
+    void anUnreadablePayloadIsParked() {
+        String order = UUID.randomUUID().toString();
+        UUID eventId = UUID.randomUUID();
+        consume(List.of(record(Topics.ORDERS, order, eventId, "OrderPlaced", "{not json")), recording("-", "-", new AtomicInteger()));
+
+        assertThat(parkedReason(Topics.ORDERS, eventId)).contains("unreadable");
+    }
+
+    @Test
+    void aDomainRefusalIsParked() {
+        String order = UUID.randomUUID().toString();
+        var refused = placed(order, "REFUSE");
+        consume(List.of(refused), recording("REFUSE", "-", new AtomicInteger()));
+
+        assertThat(applied(order)).isEmpty();
+        assertThat(parkedReason(Topics.ORDERS, refused.value().eventId())).contains("refused by the domain");
+    }
+
+    @Test
+    void aTransientFailureIsRetriedUntilItLandsOnce() {
+        String order = UUID.randomUUID().toString();
+        AtomicInteger failures = new AtomicInteger(3);
+        double retriesBefore = metrics.counter("inbox.retries", "lane", consumer + "/OrderEvent").count();
+
+        consume(List.of(placed(order, "FLAKY")), recording("-", "FLAKY", failures));
+
+        assertThat(applied(order)).containsExactly("FLAKY");
+        assertThat(metrics.counter("inbox.retries", "lane", consumer + "/OrderEvent").count() - retriesBefore).isEqualTo(3);
+        assertThat(count("parked")).isZero();
+        assertThat(health.isWaiting(consumer + "/OrderEvent")).isFalse();
+    }
+
+    @Test
+    void aBatchWithOnePoisonEventParksOnlyItAndAppliesTheRestOnceInOrder() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        var poison = placed(b, "REFUSE");
+        List<ConsumerRecord<String, Inbound>> batch = new ArrayList<>(List.of(
+                placed(a, "a1"), placed(b, "b1"), placed(a, "a2"), poison, placed(a, "a3"), placed(b, "b2")));
+
+        consume(batch, recording("REFUSE", "-", new AtomicInteger()));
+
+        assertThat(applied(a)).containsExactly("a1", "a2", "a3");
+        assertThat(applied(b)).containsExactly("b1", "b2");
+        assertThat(count("parked")).isEqualTo(1);
+        assertThat(parkedReason(Topics.ORDERS, poison.value().eventId())).contains("refused by the domain");
+
+        // the same batch again (a redelivery after a crash) applies nothing twice
+        consume(batch.stream().map(this::copy).toList(), recording("REFUSE", "-", new AtomicInteger()));
+        assertThat(applied(a)).containsExactly("a1", "a2", "a3");
+        assertThat(applied(b)).containsExactly("b1", "b2");
+    }
+
+    private ConsumerRecord<String, Inbound> placed(String orderId, String marker) {
+        return record(Topics.ORDERS, orderId, UUID.randomUUID(), "OrderPlaced", placedJson(orderId, marker, 1));
+    }
+
+    private static String placedJson(String orderId, String marker, int version) {
+        return "{\"version\":" + version + ",\"orderId\":\"" + orderId + "\",\"customerId\":\"c-1\",\"items\":"
+                + "[{\"sku\":\"SKU-1\",\"quantity\":1}],\"couponCode\":\"" + marker + "\",\"placedAt\":\"2026-11-24T10:00:00Z\"}";
+    }
+
+    /** As the connector delivers it: decoded, or a null value with the failure in the headers. */
+    private ConsumerRecord<String, Inbound> record(String topic, String key, UUID eventId, String type, String json) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.ID_HEADER, eventId.toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
+        byte[] data = json.getBytes(StandardCharsets.UTF_8);
+        Inbound value;
+        try {
+            value = new InboundDeserializer().deserialize(topic, headers, data);
+        } catch (SerializationException e) {
+            DeserializationFailureHandler.addFailureDetailsToHeaders(InboundDeserializer.class.getName(), topic, false,
+                    headers, data, e);
+            value = null;
+        }
+        return new ConsumerRecord<>(topic, 0, offset++, System.currentTimeMillis(), TimestampType.CREATE_TIME, -1, data.length,
+                key, value, headers, Optional.empty());
+    }
+
+    private ConsumerRecord<String, Inbound> copy(ConsumerRecord<String, Inbound> r) {
+        return new ConsumerRecord<>(r.topic(), r.partition(), offset++, r.timestamp(), r.timestampType(), -1,
+                r.serializedValueSize(), r.key(), r.value(), r.headers(), Optional.empty());
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> applied(String orderId) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "SELECT marker FROM applied WHERE consumer = ?1 AND order_id = ?2 ORDER BY seq")
+                .setParameter(1, consumer).setParameter(2, orderId).getResultList());
+    }
+
+    private double count(String outcome) {
+        return metrics.counter("inbox.events", "consumer", consumer, "outcome", outcome).count();
+    }
+
+    private String parkedReason(String topic, UUID eventId) {
+        try (TopicReader dlq = new TopicReader(TestStack.shared().bootstrapServers(), DeadLetters.topicFor(consumer, topic))) {
+            var parked = dlq.until(r -> r.stream().anyMatch(c -> eventId.toString().equals(TopicReader.header(c, "id"))), TIMEOUT);
+            return parked.stream().filter(c -> eventId.toString().equals(TopicReader.header(c, "id"))).findFirst()
+                    .map(c -> TopicReader.header(c, DeadLetters.REASON)).orElseThrow();
+        }
+    }
+}
