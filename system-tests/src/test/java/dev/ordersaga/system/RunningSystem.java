@@ -49,9 +49,28 @@ final class RunningSystem {
         return apps.get(s).url();
     }
 
+    /**
+     * What a supervisor (Kubernetes, the chaos suite's `make run`) does: starts again, on the same port, each
+     * process that exited. Returns the services it started.
+     */
+    synchronized List<Service> restartExited() {
+        List<Service> restarted = new ArrayList<>();
+        for (Service s : Service.START_ORDER) {
+            AppProcess app = apps.get(s);
+            if (!app.process().isAlive()) {
+                apps.put(s, start(s, stack, app.port(), Map.of()));
+                restarted.add(s);
+            }
+        }
+        return restarted;
+    }
+
     /** Starts one packaged service with extra environment (e.g. a relay on other databases). */
     static AppProcess start(Service s, StackEndpoints stack, Map<String, String> extraEnv) {
-        int port = Ports.free();
+        return start(s, stack, Ports.free(), extraEnv);
+    }
+
+    private static AppProcess start(Service s, StackEndpoints stack, int port, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>(s.environment(stack, port));
         env.putAll(extraEnv);
         try {

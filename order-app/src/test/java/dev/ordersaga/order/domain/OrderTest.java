@@ -13,7 +13,7 @@ class OrderTest {
     @Test
     void withoutACouponStockAloneConfirms() {
         Order order = Orders.placed(null);
-        assertThat(order.noteStockReserved()).containsInstanceOf(OrderConfirmed.class);
+        assertThat(order.noteStockReserved()).singleElement().isInstanceOf(OrderConfirmed.class);
         assertThat(order.status()).isEqualTo(OrderStatus.CONFIRMED);
     }
 
@@ -22,7 +22,7 @@ class OrderTest {
         Order a = Orders.placed("WELCOME10");
         assertThat(a.noteStockReserved()).isEmpty();
         assertThat(a.status()).isEqualTo(OrderStatus.PENDING);
-        assertThat(a.noteCouponLocked()).containsInstanceOf(OrderConfirmed.class);
+        assertThat(a.noteCouponLocked()).singleElement().isInstanceOf(OrderConfirmed.class);
 
         Order b = Orders.placed("WELCOME10");
         assertThat(b.noteCouponLocked()).isEmpty();
