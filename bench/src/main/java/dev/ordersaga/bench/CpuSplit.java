@@ -29,6 +29,14 @@ final class CpuSplit {
         return m;
     }
 
+    /** CPU milliseconds per part since the start. */
+    Map<String, Long> millis() {
+        Map<String, Long> end = sample();
+        Map<String, Long> m = new LinkedHashMap<>();
+        end.forEach((k, v) -> m.put(k, v - start.getOrDefault(k, 0L)));
+        return m;
+    }
+
     private Map<String, Long> sample() {
         Map<String, Long> m = new LinkedHashMap<>();
         pids.forEach((name, pid) -> m.put(name, ProcStats.cpuMillis(pid)));

@@ -86,6 +86,13 @@ final class SagaScenario {
                     CpuSplit split = new CpuSplit(pids);
                     long errors = placeAtRate(client, url, body, rate, profile.sagaStep, h, sentAt, "3. saga at " + rate + " orders/s");
                     notes.put("cpu_cores_during_saga_at_" + rate, split.cores());
+                    // what each consumer app spends per order (its consumers apply 2-3 events of every order)
+                    Map<String, Long> cpu = split.millis();
+                    Map<String, Double> perOrder = new java.util.LinkedHashMap<>();
+                    for (Service s : List.of(Service.ORDER_APP, Service.INVENTORY_APP, Service.COUPON_APP)) {
+                        perOrder.put(s.module, Math.round(cpu.getOrDefault(s.module, 0L) * 100.0 / Math.max(1, sentAt.size())) / 100.0);
+                    }
+                    notes.put("consumer_cpu_ms_per_order_at_" + rate, perOrder);
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     while (!terminalAt.keySet().containsAll(sentAt.keySet()) && System.nanoTime() < deadline) {
                         Thread.sleep(50);

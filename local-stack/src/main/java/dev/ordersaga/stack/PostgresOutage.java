@@ -40,11 +40,17 @@ public final class PostgresOutage {
         while (m.find()) {
             command.add(m.group(1));
         }
-        Path pgCtl = Path.of(command.get(0)).resolveSibling("pg_ctl");
-        Process stop = new ProcessBuilder(pgCtl.toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "-t", "60", "stop")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!stop.waitFor(90, TimeUnit.SECONDS) || stop.exitValue() != 0) {
-            throw new IllegalStateException("pg_ctl stop failed for " + dataDir);
+        // SIGQUIT is PostgreSQL's immediate shutdown (pg_ctl -m immediate, which refuses to run as root here)
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no postmaster " + pid));
+        Process quit = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).start();
+        if (!quit.waitFor(10, TimeUnit.SECONDS) || quit.exitValue() != 0) {
+            throw new IllegalStateException("could not signal postmaster " + pid);
+        }
+        try {
+            postmaster.onExit().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("postmaster " + pid + " did not stop within 60 s", e);
         }
         return new PostgresOutage(dataDir, command, port);
     }
