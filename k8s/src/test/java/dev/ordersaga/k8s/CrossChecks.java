@@ -193,7 +193,10 @@ final class CrossChecks {
                 image(where, c.path("image").asText());
                 references(where, pod.namespace(), c);
                 probes(where, c, pod.owner().startsWith("Deployment/"));
-                app(c).ifPresent(app -> environment(where, app, c, pod.namespace()));
+                app(c).ifPresent(app -> {
+                    environment(where, app, c, pod.namespace());
+                    servesHealth(where, app);
+                });
             }
             volumes(pod);
         }
@@ -331,6 +334,23 @@ final class CrossChecks {
         }
         if (longRunning && c.path("readinessProbe").path("httpGet").path("path").asText().equals("/q/health/live")) {
             problems.add(where + ": readinessProbe checks liveness: use /q/health/ready");
+        }
+    }
+
+    /** The health paths exist only where SmallRye Health is on the classpath: in the module's pom or its parent's. */
+    private void servesHealth(String where, String app) {
+        try {
+            String pom = Files.readString(ctx.projectRoot().resolve(app).resolve("pom.xml"));
+            Matcher parent = Pattern.compile("<parent>.*?<artifactId>([^<]+)</artifactId>", Pattern.DOTALL).matcher(pom);
+            Path parentPom = parent.find() ? ctx.projectRoot().resolve(parent.group(1)).resolve("pom.xml") : null;
+            boolean health = pom.contains("<artifactId>quarkus-smallrye-health</artifactId>")
+                    || (parentPom != null && Files.exists(parentPom)
+                        && Files.readString(parentPom).contains("<artifactId>quarkus-smallrye-health</artifactId>"));
+            if (!health) {
+                problems.add(where + ": probes on " + new TreeSet<>(HEALTH_PATHS) + " but " + app + " does not depend on quarkus-smallrye-health");
+            }
+        } catch (IOException e) {
+            problems.add(where + ": cannot read the pom of module " + app + ": " + e.getMessage());
         }
     }
 
