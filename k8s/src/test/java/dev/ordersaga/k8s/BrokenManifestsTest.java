@@ -156,6 +156,12 @@ class BrokenManifestsTest {
     }
 
     @Test
+    void imageNamedOtherwiseThanTheBuildNamesIt() {
+        assertThat(problemsAfter(docs -> container(deployment(docs, "order-app")).put("image", "ghcr.io/someone/order-app:0.1.0-SNAPSHOT")))
+                .anySatisfy(p -> assertThat(p).contains("Deployment/order-app").contains("is not one the build makes"));
+    }
+
+    @Test
     void topicAnAppUsesIsNotDeclared() {
         assertThat(problemsAfter(docs -> docs.removeIf(d -> d.path("kind").asText().equals("KafkaTopic")
                 && OverlaysTest.name(d).equals("coupon-app.orders.events.dlq"))))

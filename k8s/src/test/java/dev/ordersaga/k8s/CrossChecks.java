@@ -191,6 +191,11 @@ final class CrossChecks {
             for (JsonNode c : containers(pod.spec())) {
                 String where = pod.owner() + " container " + c.path("name").asText();
                 image(where, c.path("image").asText());
+                if (pod.owner().startsWith("Deployment/") && app(c).isEmpty()) {
+                    // every Deployment here runs one of our images: anything else means the names drifted from the build's
+                    problems.add(where + ": image " + c.path("image").asText() + " is not one the build makes ("
+                            + ctx.imagePrefix() + "<module>:" + ctx.imageTag() + ")");
+                }
                 references(where, pod.namespace(), c);
                 probes(where, c, pod.owner().startsWith("Deployment/"));
                 app(c).ifPresent(app -> {
