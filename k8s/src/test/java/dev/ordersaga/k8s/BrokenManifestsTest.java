@@ -101,6 +101,22 @@ class BrokenManifestsTest {
     }
 
     @Test
+    void autoscalerOnCpuOfAContainerWithoutCpuRequest() {
+        assertThat(problemsAfter(docs -> ((ObjectNode) container(deployment(docs, "order-app")).path("resources").path("requests")).remove("cpu")))
+                .anySatisfy(p -> assertThat(p).contains("HorizontalPodAutoscaler/order-app").contains("requests no cpu"));
+    }
+
+    @Test
+    void kafkaListenerPeerSelectingNothing() {
+        assertThat(problemsAfter(docs -> {
+            ArrayNode values = (ArrayNode) kind(docs, "Kafka").get(0).path("spec").path("kafka").path("listeners").get(0)
+                    .path("networkPolicyPeers").get(0).path("podSelector").path("matchExpressions").get(0).path("values");
+            values.removeAll();
+            values.add("relay");
+        })).anySatisfy(p -> assertThat(p).contains("Kafka/events").contains("networkPolicyPeers").contains("selects no pod"));
+    }
+
+    @Test
     void networkPolicyPeerSelectingNothing() {
         assertThat(problemsAfter(docs -> ((ObjectNode) named(docs, "NetworkPolicy", "order-app").path("spec").path("egress").get(0)
                 .path("to").get(0).path("podSelector").path("matchLabels")).put("cnpg.io/cluster", "postgres")))

@@ -83,6 +83,7 @@ final class CrossChecks {
         c.services();
         c.budgetsAndAutoscalers();
         c.networkPolicies();
+        c.kafkaListenerPeers();
         c.cnpgSecrets();
         c.topics();
         return c.problems;
@@ -439,6 +440,19 @@ final class CrossChecks {
             if (!target.path("kind").asText().equals("Deployment") || !deployments.contains(ns(hpa) + "/" + target.path("name").asText())) {
                 problems.add(Documents.describe(hpa) + ": scaleTargetRef " + target.path("kind").asText() + "/"
                         + target.path("name").asText() + " is not a Deployment of the overlay");
+                continue;
+            }
+            // a utilization target is a share of the request: without one the HPA never scales
+            for (JsonNode metric : hpa.path("spec").path("metrics")) {
+                String resource = metric.path("resource").path("name").asText();
+                if (!metric.path("type").asText().equals("Resource")) {
+                    continue;
+                }
+                ofKind("Deployment").stream().filter(d -> name(d).equals(target.path("name").asText()) && ns(d).equals(ns(hpa)))
+                        .flatMap(d -> containers(d.path("spec").path("template").path("spec")).stream())
+                        .filter(c -> c.path("resources").path("requests").path(resource).isMissingNode())
+                        .forEach(c -> problems.add(Documents.describe(hpa) + ": scales on " + resource + " but container "
+                                + c.path("name").asText() + " of Deployment/" + target.path("name").asText() + " requests no " + resource));
             }
         }
     }
@@ -471,6 +485,21 @@ final class CrossChecks {
                                 }
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Strimzi writes the listener's NetworkPolicy from networkPolicyPeers: a peer that selects nothing locks clients out. */
+    private void kafkaListenerPeers() {
+        for (ObjectNode kafka : ofKind("Kafka")) {
+            for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
+                for (JsonNode peer : listener.path("networkPolicyPeers")) {
+                    if (peer.has("podSelector") && !peer.has("namespaceSelector")
+                            && podsSelectedBy(ns(kafka), peer.path("podSelector"), false).isEmpty()) {
+                        problems.add(Documents.describe(kafka) + ": listener " + listener.path("name").asText()
+                                + " networkPolicyPeers podSelector " + peer.path("podSelector") + " selects no pod of the overlay");
                     }
                 }
             }
