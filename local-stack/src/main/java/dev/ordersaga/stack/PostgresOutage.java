@@ -63,7 +63,16 @@ public final class PostgresOutage {
             start.addAll(List.of("unshare", "-U"));
         }
         start.addAll(command);
-        new ProcessBuilder(start).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process server = new ProcessBuilder(start).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // this server is no child of the stack's: stop it with the test JVM (SIGINT, PostgreSQL's fast shutdown)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException ignored) {
+                // the JVM is going away; the next stack start reaps what is left
+            }
+        }, "pg-stop"));
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             try (Socket s = new Socket()) {
