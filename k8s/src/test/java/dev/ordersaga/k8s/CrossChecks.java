@@ -33,7 +33,7 @@ final class CrossChecks {
             "jdbc-uri", "pgpass");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
-    private static final Pattern TOPIC = Pattern.compile("^mp\\.messaging\\.(?:incoming|outgoing)\\.[^.]+\\.(?:topic|dead-letter-queue\\.topic)\\s*=\\s*(\\S+)", Pattern.MULTILINE);
+    private static final Pattern TOPIC = Pattern.compile("^mp\\.messaging\\.(?:incoming|outgoing)\\.([^.]+)\\.topic\\s*=\\s*(\\S+)", Pattern.MULTILINE);
 
     /** One overlay to check: where the apps' sources are, what the build names images, what comes from outside. */
     record Context(Path projectRoot, String imagePrefix, String imageTag, Map<String, Set<String>> secretsFromOutside) {
@@ -539,10 +539,21 @@ final class CrossChecks {
                 continue;
             }
             try {
-                Matcher m = TOPIC.matcher(Files.readString(properties));
+                String text = Files.readString(properties);
+                Set<String> used = new TreeSet<>();
+                Matcher m = TOPIC.matcher(text);
                 while (m.find()) {
-                    if (!declared.contains(m.group(1))) {
-                        problems.add(app + " uses topic " + m.group(1) + " (application.properties) but no KafkaTopic declares it");
+                    used.add(m.group(2));
+                    // the consumer parks what it cannot apply on <consumer>.<topic>.dlq; the consumer is the group
+                    Matcher group = Pattern.compile("^mp\\.messaging\\.incoming\\." + Pattern.quote(m.group(1))
+                            + "\\.group\\.id\\s*=\\s*(\\S+)", Pattern.MULTILINE).matcher(text);
+                    if (group.find()) {
+                        used.add(group.group(1) + "." + m.group(2) + ".dlq");
+                    }
+                }
+                for (String topic : used) {
+                    if (!declared.contains(topic)) {
+                        problems.add(app + " uses topic " + topic + " (application.properties) but no KafkaTopic declares it");
                     }
                 }
             } catch (IOException e) {
