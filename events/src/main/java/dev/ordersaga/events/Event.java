@@ -6,7 +6,7 @@ public sealed interface Event permits OrderEvent, InventoryEvent, CouponEvent {
     /** The payload version; a reader skips fields it does not know. */
     int version();
 
-    /** The saga's correlation id and the Kafka record key. */
+    /** The saga's correlation id and the Kafka record key: the order's UUID, as text. */
     String orderId();
 
     /** The outbox aggregate type, which names the topic. */

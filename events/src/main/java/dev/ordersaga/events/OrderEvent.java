@@ -32,7 +32,7 @@ public sealed interface OrderEvent extends Event {
     }
 
     /** A new order waits for stock and, if it names one, a coupon. */
-    record OrderPlaced(int version, String orderId, String customerId, List<Line> items, String couponCode,
+    record OrderPlaced(int version, String orderId, String customerId, List<Line> items, @Nullable String couponCode,
                        Instant placedAt) implements OrderEvent {
         public static final int VERSION = 1;
 
@@ -47,7 +47,7 @@ public sealed interface OrderEvent extends Event {
     }
 
     /** Stock and coupon are held: the order is final, the coupon is redeemed. */
-    record OrderConfirmed(int version, String orderId, String couponCode) implements OrderEvent {
+    record OrderConfirmed(int version, String orderId, @Nullable String couponCode) implements OrderEvent {
         public static final int VERSION = 1;
 
         @Override
@@ -61,7 +61,7 @@ public sealed interface OrderEvent extends Event {
     }
 
     /** A step was rejected: whoever holds something for this order releases it. */
-    record OrderCancelled(int version, String orderId, Reason reason, String couponCode) implements OrderEvent {
+    record OrderCancelled(int version, String orderId, Reason reason, @Nullable String couponCode) implements OrderEvent {
         public static final int VERSION = 1;
 
         @Override
