@@ -107,6 +107,36 @@ class ContractIT {
         assertThat(typesSeen).isEqualTo(contract.messageNames());
     }
 
+    @Test
+    void theCheckRefusesRecordsThatBreakTheContract() {
+        Contract contract = Contract.fetch(orders, json);
+        String order = UUID.randomUUID().toString();
+        String value = "{\"version\":1,\"orderId\":\"" + order + "\",\"reason\":\"OUT_OF_STOCK\",\"sku\":\"S\"}";
+        assertThat(contract.check(record(Topics.INVENTORY, order, "StockRejected", UUID.randomUUID().toString(), value))).isEmpty();
+
+        assertThat(contract.check(record(Topics.INVENTORY, UUID.randomUUID().toString(), "StockRejected", UUID.randomUUID().toString(), value)))
+                .anySatisfy(p -> assertThat(p).contains("is not the payload's orderId"));
+        assertThat(contract.check(record(Topics.INVENTORY, "o-1", "StockRejected", UUID.randomUUID().toString(), value.replace(order, "o-1"))))
+                .anySatisfy(p -> assertThat(p).startsWith("key: "))
+                .anySatisfy(p -> assertThat(p).startsWith("value: "));
+        assertThat(contract.check(record(Topics.INVENTORY, order, "StockRejected", "event-1", value)))
+                .anySatisfy(p -> assertThat(p).startsWith("header id=").contains("is no UUID"))
+                .anySatisfy(p -> assertThat(p).startsWith("headers: "));
+        assertThat(contract.check(record(Topics.INVENTORY, order, "StockVanished", UUID.randomUUID().toString(), value)))
+                .containsExactly("header eventType=StockVanished names no message of the contract");
+        assertThat(contract.check(record(Topics.ORDERS, order, "StockRejected", UUID.randomUUID().toString(), value)))
+                .containsExactly("StockRejected belongs on inventory.events");
+        assertThat(contract.check(record(Topics.INVENTORY, order, "StockRejected", UUID.randomUUID().toString(),
+                value.replace("OUT_OF_STOCK", "SOLD_OUT")))).singleElement().asString().startsWith("value: ");
+    }
+
+    private static ConsumerRecord<String, String> record(String topic, String key, String type, String id, String value) {
+        ConsumerRecord<String, String> r = new ConsumerRecord<>(topic, 0, 0L, key, value);
+        r.headers().add(Topics.ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
+        r.headers().add(Topics.TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
+        return r;
+    }
+
     /** The AsyncAPI document and the schemas it names, fetched from an app, and the checks they imply. */
     private record Contract(URI document, JsonNode asyncApi, SchemaRegistry schemas, ObjectMapper json) {
 
