@@ -93,7 +93,6 @@ public final class AsyncApiDocument {
         schemas.set("EventId", string("uuid", "The event id: unique per event, the same on a redelivery. Deduplicate on it."));
         schemas.set("Traceparent", string(null,
                 "W3C Trace Context of the transaction that wrote the event; present only when tracing is on."));
-        schemas.set("OrderId", string("uuid", "The order id (UTF-8 text): the record key of every saga event."));
         components.putObject("correlationIds").putObject("orderId")
                 .put("description", "Every event of one order carries its id")
                 .put("location", "$message.payload#/orderId");
@@ -149,7 +148,8 @@ public final class AsyncApiDocument {
         payload.set("schema", ref("schemas/" + EventSchemas.fileName(type)));
 
         ObjectNode kafka = m.putObject("bindings").putObject("kafka");
-        kafka.set("key", ref("#/components/schemas/OrderId"));
+        // inline: a $ref here matches both branches of the binding's oneOf (reference or schema)
+        kafka.set("key", string("uuid", "The order id (UTF-8 text): the record key of every saga event."));
         kafka.put("bindingVersion", KAFKA_BINDING_VERSION);
         return m;
     }

@@ -1,5 +1,6 @@
 package dev.ordersaga.events.contract;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +56,21 @@ class SchemaSamplesTest {
         for (Event e : samples) {
             assertThat(errors(e.getClass(), json.writeValueAsString(e))).as(e.type()).isEmpty();
         }
+    }
+
+    @Test
+    void eachSchemaNamesExactlyTheFieldsItsRecordWrites() throws Exception {
+        for (Event e : samples) {
+            JsonNode written = json.readTree(json.writeValueAsString(e));
+            JsonNode schema = json.readTree(files.read(files.schema(EventSchemas.fileName(e.getClass()))).orElseThrow());
+            assertThat(names(schema.get("properties"))).as(e.type()).isEqualTo(names(written));
+        }
+    }
+
+    private static Set<String> names(JsonNode object) {
+        Set<String> out = new TreeSet<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 
     @Test
