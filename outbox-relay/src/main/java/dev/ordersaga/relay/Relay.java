@@ -1,5 +1,6 @@
 package dev.ordersaga.relay;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -14,14 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-/** Starts one engine per configured source and stops the process if any of them dies. */
+/**
+ * Streams each configured source while this replica leads it (see {@link SourceLeader}) and stops the process
+ * if an engine dies.
+ */
 @ApplicationScoped
 public class Relay {
 
     private final RelayConfig config;
     private final MeterRegistry metrics;
     private final String bootstrapServers;
-    private final List<SourceEngine> engines = new ArrayList<>();
+    private final List<SourceLeader> leaders = new ArrayList<>();
     private KafkaPublisher publisher;
 
     public Relay(RelayConfig config, MeterRegistry metrics,
@@ -39,20 +43,51 @@ public class Relay {
         if (sources.isEmpty()) {
             throw new IllegalStateException("no relay.databases or relay.sources configured: nothing to relay");
         }
+        String instance = config.instanceId().map(String::trim).filter(s -> !s.isEmpty()).orElseGet(Relay::defaultInstanceId);
         publisher = new KafkaPublisher(bootstrapServers, config.producer(), metrics);
-        sources.forEach(s -> engines.add(new SourceEngine(s, publisher, this::failed)));
-        // fail the start, and so the process, before streaming anything if a slot is missing
-        engines.forEach(SourceEngine::checkSlot);
-        for (SourceEngine engine : engines) {
-            Gauge.builder("relay.engine.up", engine, e -> e.state() == SourceEngine.State.RUNNING ? 1 : 0)
-                    .description("1 while the source's engine streams, 0 when starting, stopped or failed")
-                    .tag("source", engine.source().name()).register(metrics);
-            engine.start(properties(engine.source()));
+        for (Source s : sources) {
+            leaders.add(new SourceLeader(s, instance, config.leader(), this::startEngine, this::failed, this::halt));
         }
+        for (SourceLeader leader : leaders) {
+            String source = leader.source().name();
+            Gauge.builder("relay.engine.up", leader, l -> l.state() == SourceEngine.State.RUNNING ? 1 : 0)
+                    .description("1 while the source's engine streams, 0 when standby, starting, stopped or failed")
+                    .tag("source", source).register(metrics);
+            Gauge.builder("relay.leader", leader, l -> l.role() == SourceLeader.Role.ACTIVE ? 1 : 0)
+                    .description("1 while this replica holds the source's lock (active), 0 while it is a standby")
+                    .tag("source", source).register(metrics);
+            FunctionCounter.builder("relay.takeovers", leader, SourceLeader::takeovers)
+                    .description("Times this replica took the source's lock and became active (its first start counts)")
+                    .tag("source", source).register(metrics);
+        }
+        Log.infof("outbox-relay instance %s: %d source(s); each is streamed by the replica holding its advisory lock",
+                instance, leaders.size());
+        // a replica that takes a lock now and finds the slot missing fails the start before streaming anything
+        leaders.forEach(SourceLeader::firstAttempt);
+        leaders.forEach(SourceLeader::startTicking);
     }
 
-    List<SourceEngine> engines() {
-        return engines;
+    private SourceLeader.Engine startEngine(Source source) {
+        SourceEngine engine = new SourceEngine(source, publisher, this::failed);
+        engine.start(properties(source));
+        return engine;
+    }
+
+    /** Hostname and pid: unique per replica on one host, and the pod name in Kubernetes. */
+    static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "unknown-host";
+            }
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    List<SourceLeader> leaders() {
+        return leaders;
     }
 
     Properties properties(Source source) {
@@ -92,12 +127,12 @@ public class Relay {
         return p;
     }
 
-    private void failed(SourceEngine engine) {
+    private void failed(Source source, String why) {
         if (!config.exitOnFailure()) {
             return;
         }
         Log.errorf("outbox-relay exits with status 1 because the engine of %s stopped; restart it to resume from the stored offset",
-                engine.source().describe());
+                source.describe());
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(30_000);
@@ -111,8 +146,15 @@ public class Relay {
         Quarkus.asyncExit(1);
     }
 
+    /** A fenced engine that does not stop may still publish: end the process now, no shutdown hooks. */
+    private void halt() {
+        if (config.exitOnFailure()) {
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
     void onStop(@Observes ShutdownEvent ev) {
-        engines.forEach(SourceEngine::close);
+        leaders.forEach(SourceLeader::close);
         if (publisher != null) {
             publisher.close();
         }

@@ -31,11 +31,34 @@ public interface RelayConfig {
     @WithDefault("true")
     boolean exitOnFailure();
 
+    /**
+     * This replica's name in logs, health and {@code pg_stat_activity} (env {@code RELAY_INSTANCE_ID}); default
+     * hostname and pid, which in Kubernetes is the pod name.
+     */
+    Optional<String> instanceId();
+
+    /** Hot standby: which replica streams a source is decided by an advisory lock in the source database. */
+    Leader leader();
+
     /** Debezium properties applied to every engine, e.g. {@code relay.debezium."poll.interval.ms"=10}. */
     Map<String, String> debezium();
 
     /** Kafka producer properties, e.g. {@code relay.producer."linger.ms"=5}. */
     Map<String, String> producer();
+
+    interface Leader {
+        /** How often a standby tries the lock and the leader checks it still holds it. */
+        @WithDefault("1s")
+        java.time.Duration checkInterval();
+
+        /** Connect, socket read and query timeout of the lock connection: a half-open connection fails a check. */
+        @WithDefault("3s")
+        java.time.Duration timeout();
+
+        /** A leader that lost its lock must stop its engine within this, or the process ends. */
+        @WithDefault("5s")
+        java.time.Duration stopTimeout();
+    }
 
     interface Source {
         String database();

@@ -14,18 +14,24 @@ final class RelayHealth {
     private RelayHealth() {
     }
 
-    static HealthCheckResponse check(String name, Relay relay, Predicate<SourceEngine> ok) {
-        HealthCheckResponseBuilder b = HealthCheckResponse.named(name).status(!relay.engines().isEmpty());
-        for (SourceEngine e : relay.engines()) {
-            b.withData(e.source().name(), e.state().name() + (e.failure() == null ? "" : ": " + e.failure()));
-            if (!ok.test(e)) {
+    /** Per source: {@code active} or {@code standby}, and what its engine does or why it waits. */
+    static HealthCheckResponse check(String name, Relay relay, Predicate<SourceLeader> ok) {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named(name).status(!relay.leaders().isEmpty());
+        for (SourceLeader l : relay.leaders()) {
+            b.withData(l.source().name(), l.role() == SourceLeader.Role.ACTIVE ? "active" : "standby");
+            b.withData(l.source().name() + ".state", l.detail());
+            b.withData("instance", l.instanceId());
+            if (!ok.test(l)) {
                 b.down();
             }
         }
         return b.build();
     }
 
-    /** Ready when every engine streams. */
+    /**
+     * Ready when every source this replica leads streams. A standby is ready: it is waiting, not broken, and a
+     * rollout must be able to proceed past it.
+     */
     @Readiness
     @ApplicationScoped
     static class EnginesStreaming implements HealthCheck {
@@ -37,7 +43,9 @@ final class RelayHealth {
 
         @Override
         public HealthCheckResponse call() {
-            return check("outbox engines streaming", relay, e -> e.state() == SourceEngine.State.RUNNING);
+            return check("outbox engines streaming", relay,
+                    l -> l.role() == SourceLeader.Role.STANDBY ? l.state() != SourceEngine.State.FAILED
+                            : l.state() == SourceEngine.State.RUNNING);
         }
     }
 
@@ -53,7 +61,7 @@ final class RelayHealth {
 
         @Override
         public HealthCheckResponse call() {
-            return check("no outbox engine failed", relay, e -> e.state() != SourceEngine.State.FAILED);
+            return check("no outbox engine failed", relay, l -> l.state() != SourceEngine.State.FAILED);
         }
     }
 }

@@ -32,8 +32,9 @@ public class SlotMonitor {
 
     @Scheduled(every = "${slot-monitor.interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sample() {
-        for (SourceEngine engine : relay.engines()) {
-            Source s = engine.source();
+        // a standby samples too: either replica shows the lag, whichever one is asked
+        for (SourceLeader leader : relay.leaders()) {
+            Source s = leader.source();
             AtomicLong[] values = lag.computeIfAbsent(s.name(), this::register);
             try (Connection c = s.connect();
                  PreparedStatement q = c.prepareStatement("""

@@ -18,7 +18,13 @@ record Source(String name, String host, int port, String database, String user, 
 
     /** Through the driver itself: DriverManager misses drivers of other class loaders (Quarkus tests restart apps). */
     java.sql.Connection connect() throws java.sql.SQLException {
+        return connect(new java.util.Properties());
+    }
+
+    /** With extra driver properties (timeouts, keepalive, application name). */
+    java.sql.Connection connect(java.util.Properties extra) throws java.sql.SQLException {
         java.util.Properties p = new java.util.Properties();
+        p.putAll(extra);
         p.setProperty("user", user);
         p.setProperty("password", password);
         return new org.postgresql.Driver().connect(jdbcUrl(), p);

@@ -8,10 +8,6 @@ import io.quarkus.logging.Log;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +17,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * One Debezium engine streaming one database's outbox. A batch is marked processed only after Kafka has
  * acknowledged every record in it, so a crash replays (at least once) and never skips.
  */
-final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>>, AutoCloseable {
+final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>>, SourceLeader.Engine {
 
     enum State { STARTING, RUNNING, STOPPED, FAILED }
 
     private final Source source;
     private final KafkaPublisher publisher;
-    private final Consumer<SourceEngine> onFailure;
+    private final BiConsumer<Source, String> onFailure;
     private final EventRouter<SourceRecord> router = new EventRouter<>();
     private final String outboxTopic;
     private final ExecutorService thread;
@@ -41,8 +37,9 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
     private volatile State state = State.STARTING;
     private volatile String failure;
     private volatile boolean closing;
+    private volatile boolean fenced;
 
-    SourceEngine(Source source, KafkaPublisher publisher, Consumer<SourceEngine> onFailure) {
+    SourceEngine(Source source, KafkaPublisher publisher, BiConsumer<Source, String> onFailure) {
         this.source = source;
         this.publisher = publisher;
         this.onFailure = onFailure;
@@ -60,44 +57,14 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
         return source;
     }
 
-    State state() {
+    @Override
+    public State state() {
         return state;
     }
 
-    String failure() {
+    @Override
+    public String failure() {
         return failure;
-    }
-
-    /**
-     * A relay never creates the slot: one created now would start after events already committed, and they
-     * would be skipped silently. The services' migrations create it; if it is gone, that is an error.
-     */
-    void checkSlot() {
-        try (Connection c = source.connect();
-             PreparedStatement slot = c.prepareStatement(
-                     "SELECT plugin, database FROM pg_replication_slots WHERE slot_name = ?");
-             PreparedStatement pub = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
-            slot.setString(1, source.slot());
-            try (ResultSet rs = slot.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("replication slot " + source.slot() + " does not exist for "
-                            + source.describe() + ": events committed since it was lost cannot be recovered from the WAL; "
-                            + "recreate it only after deciding how to replay what was missed (the service migrations create it)");
-                }
-                if (!"pgoutput".equals(rs.getString(1)) || !source.database().equals(rs.getString(2))) {
-                    throw new IllegalStateException("replication slot " + source.slot() + " belongs to database "
-                            + rs.getString(2) + " with plugin " + rs.getString(1) + ", not to " + source.describe());
-                }
-            }
-            pub.setString(1, source.publication());
-            try (ResultSet rs = pub.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("publication " + source.publication() + " does not exist for " + source.describe());
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot reach " + source.describe() + ": " + e.getMessage(), e);
-        }
     }
 
     void start(Properties props) {
@@ -127,7 +94,7 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
         // Debezium's messages embed the whole offset context; the health check shows the gist
         failure = why.length() > 300 ? why.substring(0, 300) + "..." : why;
         Log.errorf(error, "relay engine for %s stopped unexpectedly (success=%s): %s", source.describe(), success, why);
-        onFailure.accept(this);
+        onFailure.accept(source, failure);
     }
 
     @Override
@@ -135,6 +102,10 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer) throws InterruptedException {
         List<CompletableFuture<Void>> acks = new ArrayList<>(records.size());
         for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
+            if (fenced) {
+                // leadership is lost: another replica may stream this source now; nothing unacknowledged is marked
+                throw new IllegalStateException("fenced: " + source.describe() + " lost its leadership");
+            }
             SourceRecord raw = event.value();
             // heartbeat rows and Debezium's own heartbeats only move the offset forward
             if (outboxTopic.equals(raw.topic()) && raw.value() != null) {
@@ -175,11 +146,19 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
+    /** Stops publishing at once: the rest of the batch in hand is dropped unmarked and replayed by the next leader. */
+    @Override
+    public void fence() {
+        closing = true;
+        fenced = true;
+    }
+
     @Override
     public void close() {
         closing = true;
         try {
-            if (engine != null) {
+            // a failed engine has shut itself down already
+            if (engine != null && state != State.FAILED) {
                 engine.close();
             }
         } catch (Exception e) {
