@@ -28,6 +28,7 @@ final class RunningSystem {
 
     final StackEndpoints stack;
     private final Map<Service, AppProcess> apps = new EnumMap<>(Service.class);
+    private final List<AppProcess> replicas = new ArrayList<>();
 
     private RunningSystem(StackEndpoints stack) {
         this.stack = stack;
@@ -65,6 +66,24 @@ final class RunningSystem {
         return restarted;
     }
 
+    /** The relay the system started with, or the replica that took its place. */
+    synchronized AppProcess relay() {
+        return apps.get(Service.OUTBOX_RELAY);
+    }
+
+    /** One more relay on the same sources, as a second replica runs in a cluster: it waits as a hot standby. */
+    synchronized AppProcess startRelayReplica() {
+        AppProcess replica = start(Service.OUTBOX_RELAY, stack, Map.of());
+        replicas.add(replica);
+        return replica;
+    }
+
+    /** After the active relay was killed, its replica is the system's relay for the tests that follow. */
+    synchronized void relayReplacedBy(AppProcess replica) {
+        replicas.remove(replica);
+        apps.put(Service.OUTBOX_RELAY, replica);
+    }
+
     /** Starts one packaged service with extra environment (e.g. a relay on other databases). */
     static AppProcess start(Service s, StackEndpoints stack, Map<String, String> extraEnv) {
         return start(s, stack, Ports.free(), extraEnv);
@@ -89,7 +108,8 @@ final class RunningSystem {
         return repo().resolve("system-tests/target/process-logs");
     }
 
-    private void stop() {
+    private synchronized void stop() {
+        replicas.forEach(AppProcess::close);
         List<AppProcess> reversed = new ArrayList<>(apps.values());
         Collections.reverse(reversed);
         reversed.forEach(AppProcess::close);
