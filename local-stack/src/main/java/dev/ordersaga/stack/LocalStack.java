@@ -55,12 +55,25 @@ public final class LocalStack implements AutoCloseable {
     void startServices(Path repoRoot, Path logDir) throws IOException {
         for (Service s : Service.START_ORDER) {
             int port = Ports.fromEnv(s.portVariable, s.defaultPort);
-            System.out.println("[local-stack] starting " + s.module + " on port " + port + " (log: " + logDir.resolve(s.module + ".log") + ")");
-            AppProcess app = AppProcess.start(s.module, s.jar(repoRoot), port, s.environment(endpoints(), port), logDir,
-                    s.jvmArgs());
-            apps.add(app);
-            app.awaitReady(Duration.ofMinutes(2));
+            startService(s, s.module, port, repoRoot, logDir);
         }
+        // RELAY_REPLICAS=2: a hot standby relay beside the first, on the next port (see outbox-relay/README.md)
+        for (int i = 2; i <= relayReplicas(); i++) {
+            int port = Ports.fromEnv(Service.OUTBOX_RELAY.portVariable, Service.OUTBOX_RELAY.defaultPort) + i - 1;
+            startService(Service.OUTBOX_RELAY, Service.OUTBOX_RELAY.module + "-" + i, port, repoRoot, logDir);
+        }
+    }
+
+    private void startService(Service s, String name, int port, Path repoRoot, Path logDir) throws IOException {
+        System.out.println("[local-stack] starting " + name + " on port " + port + " (log: " + logDir.resolve(name + ".log") + ")");
+        AppProcess app = AppProcess.start(name, s.jar(repoRoot), port, s.environment(endpoints(), port), logDir,
+                s.jvmArgs());
+        apps.add(app);
+        app.awaitReady(Duration.ofMinutes(2));
+    }
+
+    private static int relayReplicas() {
+        return Math.max(1, Ports.fromEnv("RELAY_REPLICAS", 1));
     }
 
     @Override
@@ -114,6 +127,9 @@ public final class LocalStack implements AutoCloseable {
         for (Service s : Service.values()) {
             Orphans.kill(pids.resolve(s.module + ".pid"), "left by an earlier run");
         }
+        for (int i = 2; i <= relayReplicas(); i++) {
+            Orphans.kill(pids.resolve(Service.OUTBOX_RELAY.module + "-" + i + ".pid"), "left by an earlier run");
+        }
         Orphans.writePid(home.resolve("stack.pid"), ProcessHandle.current().pid());
         int pg = Ports.fromEnv("PG_PORT", 15432);
         int kafka = Ports.fromEnv("KAFKA_PORT", 19092);
@@ -138,7 +154,7 @@ public final class LocalStack implements AutoCloseable {
             stack.startServices(repo, home.resolve("logs"));
             System.out.println();
             for (AppProcess app : stack.apps) {
-                String docs = app.name().equals(Service.OUTBOX_RELAY.module) ? "metrics " + app.url() + "/q/metrics"
+                String docs = app.name().startsWith(Service.OUTBOX_RELAY.module) ? "metrics " + app.url() + "/q/metrics"
                         : "API docs " + app.url() + "/q/swagger-ui";
                 System.out.printf("  %-14s %s   (health %s/q/health, %s)%n", app.name(), app.url(), app.url(), docs);
             }

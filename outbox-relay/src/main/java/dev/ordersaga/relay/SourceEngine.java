@@ -38,6 +38,8 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
     private volatile String failure;
     private volatile boolean closing;
     private volatile boolean fenced;
+    /** The sends of the batch in hand: a stopped engine is one with none of them left to reach Kafka. */
+    private volatile List<CompletableFuture<Void>> inFlight = List.of();
 
     SourceEngine(Source source, KafkaPublisher publisher, BiConsumer<Source, String> onFailure) {
         this.source = source;
@@ -101,6 +103,7 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
     public void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer) throws InterruptedException {
         List<CompletableFuture<Void>> acks = new ArrayList<>(records.size());
+        inFlight = acks;
         for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
             if (fenced) {
                 // leadership is lost: another replica may stream this source now; nothing unacknowledged is marked
@@ -111,7 +114,9 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
             if (outboxTopic.equals(raw.topic()) && raw.value() != null) {
                 SourceRecord routed = router.apply(raw);
                 if (routed != null) {
-                    acks.add(publisher.send(source.name(), routed, commitMicros(raw)));
+                    synchronized (acks) {
+                        acks.add(publisher.send(source.name(), routed, commitMicros(raw)));
+                    }
                 }
             }
         }
@@ -167,8 +172,17 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
         thread.shutdown();
         try {
             thread.awaitTermination(30, TimeUnit.SECONDS);
+            // Debezium may return from close while the batch in hand still waits on the producer: wait until
+            // each of its sends is acknowledged or failed, so nothing of this engine reaches Kafka afterwards
+            List<CompletableFuture<Void>> pending;
+            synchronized (inFlight) {
+                pending = List.copyOf(inFlight);
+            }
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            Log.warnf("sends of %s still unsettled at close: %s", source.describe(), e.getMessage());
         }
         router.close();
     }
