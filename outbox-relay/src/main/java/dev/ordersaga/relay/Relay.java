@@ -131,8 +131,8 @@ public class Relay {
         if (!config.exitOnFailure()) {
             return;
         }
-        Log.errorf("outbox-relay exits with status 1 because the engine of %s stopped; restart it to resume from the stored offset",
-                source.describe());
+        Log.errorf("outbox-relay exits with status 1 because the engine of %s stopped (%s); restart it to resume from the stored offset",
+                source.describe(), why);
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(30_000);

@@ -62,7 +62,7 @@ class RelayFailoverIT {
             CompletableFuture<Void> load = CompletableFuture.runAsync(() -> placeOrders(sku, placed, stop));
 
             // the saga runs through the first relay
-            await().atMost(Duration.ofSeconds(60)).until(() -> placed.size() >= 20 && terminal(placed.get(10)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> loadAlive(load) && placed.size() >= 20 && terminal(placed.get(10)));
 
             long killedAt = System.nanoTime();
             active.kill();
@@ -85,7 +85,7 @@ class RelayFailoverIT {
             int placedAtTakeover = placed.size();
 
             // more orders through the new leader, then every order must end
-            await().atMost(Duration.ofSeconds(60)).until(() -> placed.size() >= placedAtTakeover + 20);
+            await().atMost(Duration.ofSeconds(60)).until(() -> loadAlive(load) && placed.size() >= placedAtTakeover + 20);
             stop.set(true);
             load.get();
             Map<String, Integer> byStatus = new LinkedHashMap<>();
@@ -157,6 +157,14 @@ class RelayFailoverIT {
                 }
             }
         }
+    }
+
+    /** A failed request ends the load: report its error instead of waiting for orders that never come. */
+    private static boolean loadAlive(CompletableFuture<Void> load) {
+        if (load.isCompletedExceptionally()) {
+            load.join();
+        }
+        return true;
     }
 
     /** Per key, the first delivery of each event comes in commit order; replays only repeat earlier ones. */
