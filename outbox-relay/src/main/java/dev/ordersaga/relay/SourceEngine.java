@@ -151,6 +151,38 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
+    /**
+     * Debezium refuses to close an engine whose tasks are still starting ("may lead to leaked resource"): a leader
+     * that loses its lock during a start must retry until they have started (the fence stops the first batch).
+     */
+    private void closeEngine(long deadline) {
+        boolean waited = false;
+        while (true) {
+            try {
+                engine.close();
+                return;
+            } catch (IllegalStateException starting) {
+                if (!String.valueOf(starting.getMessage()).contains("starting") || System.nanoTime() > deadline) {
+                    Log.warnf(starting, "closing the relay engine of %s", source.describe());
+                    return;
+                }
+                if (!waited) {
+                    Log.infof("the engine of %s is still starting: stopping it once it has started", source.describe());
+                    waited = true;
+                }
+            } catch (Exception e) {
+                Log.warnf(e, "closing the relay engine of %s", source.describe());
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Stops publishing at once: the rest of the batch in hand is dropped unmarked and replayed by the next leader. */
     @Override
     public void fence() {
@@ -161,13 +193,9 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
     @Override
     public void close() {
         closing = true;
-        try {
-            // a failed engine has shut itself down already
-            if (engine != null && state != State.FAILED) {
-                engine.close();
-            }
-        } catch (Exception e) {
-            Log.warnf(e, "closing the relay engine of %s", source.describe());
+        // a failed engine has shut itself down already
+        if (engine != null && state != State.FAILED) {
+            closeEngine(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         }
         thread.shutdown();
         try {

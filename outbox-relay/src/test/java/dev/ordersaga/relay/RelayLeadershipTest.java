@@ -1,12 +1,16 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.stack.OutboxDatabases;
+import dev.ordersaga.stack.StackEndpoints;
 import dev.ordersaga.stack.TestStack;
 import dev.ordersaga.stack.TopicReader;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,6 +53,12 @@ class RelayLeadershipTest {
 
     @ConfigProperty(name = "test.source.database")
     String database;
+
+    @Inject
+    Relay relay;
+
+    @Inject
+    MeterRegistry metrics;
 
     @Test
     void losingTheLockStopsTheEngineAndTheRelayTakesOverWhenTheLockIsFree() throws Exception {
@@ -95,6 +106,30 @@ class RelayLeadershipTest {
         }
     }
 
+    /**
+     * A leader can lose its lock right after taking over, before its engine has started: the stop completes well
+     * within the bound after which the process would be halted, counts as a stop and not as an engine failure (which
+     * would exit the process), and leaves the slot free.
+     */
+    @Test
+    void anEngineStoppedRightAfterItsStartStopsWithoutFailing() throws Exception {
+        String db = OutboxDatabases.create(TestStack.shared(), "starting");
+        Source source = new Source(db, "127.0.0.1", TestStack.shared().postgresPort(), db, StackEndpoints.USER,
+                StackEndpoints.PASSWORD, "outbox_" + db, "outbox_publication");
+        AtomicReference<String> failure = new AtomicReference<>();
+        try (KafkaPublisher publisher = new KafkaPublisher(TestStack.shared().bootstrapServers(), Map.of(), metrics)) {
+            SourceEngine engine = new SourceEngine(source, publisher, (s, why) -> failure.set(why));
+            engine.start(relay.properties(source));
+            engine.fence();
+            long started = System.nanoTime();
+            engine.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(engine.state()).isEqualTo(SourceEngine.State.STOPPED);
+            assertThat(failure.get()).isNull();
+            await().atMost(Duration.ofSeconds(5)).until(() -> !slotActive(db));
+        }
+    }
+
     private static Set<String> ids(List<ConsumerRecord<String, String>> records) {
         Set<String> ids = new HashSet<>();
         records.forEach(r -> ids.add(TopicReader.header(r, "id")));
@@ -131,6 +166,10 @@ class RelayLeadershipTest {
     }
 
     private boolean slotActive() throws Exception {
+        return slotActive(database);
+    }
+
+    private static boolean slotActive(String database) throws Exception {
         try (Connection c = TestStack.shared().connect(database);
              PreparedStatement q = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
             q.setString(1, "outbox_" + database);
