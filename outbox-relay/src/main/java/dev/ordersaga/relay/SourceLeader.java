@@ -195,10 +195,14 @@ final class SourceLeader implements AutoCloseable {
         Log.infof("leadership: relay %s is now ACTIVE for %s (advisory lock %d)", instanceId, source.describe(), key);
         try {
             checkSlot(lock, source);
-        } catch (SQLException | IllegalStateException e) {
+        } catch (SQLException e) {
+            // the connection, not the slot: try again as a standby
+            stepDown("the slot check failed: " + e.getMessage());
+            return;
+        } catch (IllegalStateException e) {
             failure = e.getMessage();
             if (atStart) {
-                throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
+                throw e;
             }
             onFailure.accept(source, failure);
             return;
