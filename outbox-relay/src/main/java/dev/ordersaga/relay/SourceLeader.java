@@ -169,7 +169,6 @@ final class SourceLeader implements AutoCloseable {
         try {
             Connection c = lockConnection();
             try (PreparedStatement q = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-                q.setQueryTimeout(timeoutSeconds());
                 q.setLong(1, key);
                 try (ResultSet rs = q.executeQuery()) {
                     rs.next();
@@ -244,7 +243,6 @@ final class SourceLeader implements AutoCloseable {
                 SELECT count(*) FROM pg_locks
                 WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1
                   AND classid = CAST(? AS bigint)::oid AND objid = CAST(? AS bigint)::oid""")) {
-            q.setQueryTimeout(timeoutSeconds());
             q.setLong(1, key >>> 32);
             q.setLong(2, key & 0xffffffffL);
             try (ResultSet rs = q.executeQuery()) {
@@ -305,9 +303,11 @@ final class SourceLeader implements AutoCloseable {
         if (lock == null) {
             int timeout = timeoutSeconds();
             Properties p = new Properties();
-            // a half-open connection must fail a check, not hang it: keepalive plus a read timeout
+            // a half-open connection must fail a check, not hang it: keepalive plus a read timeout. No statement
+            // timeout: its cancel request travels a new connection over the same dead link and delays the failure
             p.setProperty("tcpKeepAlive", "true");
             p.setProperty("socketTimeout", Integer.toString(timeout));
+            p.setProperty("cancelSignalTimeout", Integer.toString(timeout));
             p.setProperty("connectTimeout", Integer.toString(timeout));
             p.setProperty("loginTimeout", Integer.toString(timeout));
             // who holds the lock, as pg_stat_activity shows it to an operator and to the other replica
@@ -341,7 +341,6 @@ final class SourceLeader implements AutoCloseable {
                 WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
                   AND l.classid = CAST(? AS bigint)::oid AND l.objid = CAST(? AS bigint)::oid
                   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""")) {
-            q.setQueryTimeout(timeoutSeconds());
             q.setLong(1, key >>> 32);
             q.setLong(2, key & 0xffffffffL);
             try (ResultSet rs = q.executeQuery()) {
@@ -358,7 +357,6 @@ final class SourceLeader implements AutoCloseable {
     /** The backend pid that reads the slot now, or null when it is free. */
     private Integer slotReader(Connection c) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
-            q.setQueryTimeout(timeoutSeconds());
             q.setString(1, source.slot());
             try (ResultSet rs = q.executeQuery()) {
                 return rs.next() ? (Integer) rs.getObject(1) : null;

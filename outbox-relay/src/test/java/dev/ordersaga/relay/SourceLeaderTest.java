@@ -79,6 +79,45 @@ class SourceLeaderTest {
         assertThat(a.detail()).contains("lock held by outbox-relay relay-b");
     }
 
+    /**
+     * A partition: the leader's lock connection goes silent, no reset, no FIN, so the server keeps the session and
+     * its lock. The leader must notice by its own read timeout and fence itself while the standby still cannot take
+     * over; the standby takes over only once the server ends the old session (here: the link is cut).
+     */
+    @Test
+    void aPartitionedLeaderFencesItselfBeforeTheServerReleasesItsLock() throws Exception {
+        FakeEngines enginesA = new FakeEngines();
+        FakeEngines enginesB = new FakeEngines();
+        try (FreezableProxy link = new FreezableProxy("127.0.0.1", stack.postgresPort())) {
+            Source behindProxy = new Source(source.name(), "127.0.0.1", link.port(), source.database(), source.user(),
+                    source.password(), source.slot(), source.publication());
+            SourceLeader a = new SourceLeader(behindProxy, "relay-partitioned", settings(Duration.ofSeconds(5)),
+                    enginesA::start, (s, why) -> { }, () -> { });
+            leaders.add(a);
+            SourceLeader b = leader("relay-b", enginesB, Duration.ofSeconds(5), () -> { });
+            a.firstAttempt();
+            b.firstAttempt();
+            a.startTicking();
+            b.startTicking();
+            assertThat(a.role()).isEqualTo(SourceLeader.Role.ACTIVE);
+
+            long frozenAt = System.nanoTime();
+            link.freeze();
+            await().atMost(Duration.ofSeconds(6)).until(() -> enginesA.closed.get() == 1);
+            Duration fencedAfter = Duration.ofNanos(System.nanoTime() - frozenAt);
+            assertThat(enginesA.fenced).hasValue(1);
+            assertThat(a.role()).isEqualTo(SourceLeader.Role.STANDBY);
+            // check interval + read timeout (2 s here), with room for a loaded box
+            assertThat(fencedAfter).isLessThan(Duration.ofSeconds(4));
+            // the server still holds the silent session's lock: nobody streams, nobody streams twice
+            assertThat(b.role()).isEqualTo(SourceLeader.Role.STANDBY);
+            assertThat(b.detail()).contains("lock held by outbox-relay relay-partitioned");
+
+            link.cut();
+            await().atMost(Duration.ofSeconds(5)).until(() -> b.role() == SourceLeader.Role.ACTIVE && enginesB.started.get() == 1);
+        }
+    }
+
     @Test
     void aLeaderWhoseEngineDoesNotStopAfterLosingTheLockEndsTheProcess() throws Exception {
         FakeEngines stuck = new FakeEngines();
