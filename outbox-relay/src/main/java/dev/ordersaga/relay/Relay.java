@@ -65,12 +65,27 @@ public class Relay {
         // a replica that takes a lock now and finds the slot missing fails the start before streaming anything
         leaders.forEach(SourceLeader::firstAttempt);
         leaders.forEach(SourceLeader::startTicking);
+        leaders.stream().filter(l -> l.role() == SourceLeader.Role.STANDBY).findFirst().ifPresent(this::warmUp);
     }
 
     private SourceLeader.Engine startEngine(Source source) {
         SourceEngine engine = new SourceEngine(source, publisher, this::failed);
         engine.start(properties(source));
         return engine;
+    }
+
+    /** A standby loads what an engine start needs now, so that a take-over does not wait for it. */
+    private void warmUp(SourceLeader standby) {
+        Thread t = new Thread(() -> {
+            try {
+                SourceEngine.warmUp(properties(standby.source()));
+            } catch (RuntimeException | LinkageError e) {
+                Log.warnf("warming up an engine for %s failed (a take-over will be slower): %s",
+                        standby.source().describe(), e.toString());
+            }
+        }, "relay-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Hostname and pid: unique per replica on one host, and the pod name in Kubernetes. */

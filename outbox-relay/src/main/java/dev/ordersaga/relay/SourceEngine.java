@@ -30,6 +30,13 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
     private final Source source;
     private final KafkaPublisher publisher;
     private final BiConsumer<Source, String> onFailure;
+    private static final Map<String, String> ROUTING = Map.of(
+            // topic per aggregate type: orders -> orders.events
+            "route.topic.replacement", "${routedByValue}.events",
+            "table.fields.additional.placement", "type:header:eventType",
+            // the payload column is jsonb: pass its JSON text through unchanged
+            "table.expand.json.payload", "false");
+
     private final EventRouter<SourceRecord> router = new EventRouter<>();
     private final String outboxTopic;
     private final ExecutorService thread;
@@ -47,12 +54,20 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
         this.onFailure = onFailure;
         this.outboxTopic = source.name() + ".public.outbox";
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "relay-" + source.name()));
-        router.configure(Map.of(
-                // topic per aggregate type: orders -> orders.events
-                "route.topic.replacement", "${routedByValue}.events",
-                "table.fields.additional.placement", "type:header:eventType",
-                // the payload column is jsonb: pass its JSON text through unchanged
-                "table.expand.json.payload", "false"));
+        router.configure(ROUTING);
+    }
+
+    /**
+     * What a standby can do before it ever streams: load and initialise the classes an engine start needs, without
+     * connecting anywhere. Measured: about 2 s of a take-over on a cold JVM went to this.
+     */
+    static void warmUp(Properties props) {
+        try (EventRouter<SourceRecord> r = new EventRouter<>()) {
+            r.configure(ROUTING);
+        }
+        new io.debezium.connector.postgresql.PostgresConnector().config();
+        // built, never run: its executors start no thread until it runs
+        DebeziumEngine.create(Connect.class).using(props).notifying((records, committer) -> { }).build();
     }
 
     Source source() {
