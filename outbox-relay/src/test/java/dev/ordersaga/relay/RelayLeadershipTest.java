@@ -1,5 +1,6 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import dev.ordersaga.stack.OutboxDatabases;
 import dev.ordersaga.stack.StackEndpoints;
 import dev.ordersaga.stack.TestStack;
@@ -77,7 +78,7 @@ class RelayLeadershipTest {
 
             // the relay's lock session dies, and another holder takes the lock before the relay can retake it
             terminateLockSession();
-            long key = SourceLeader.lockKey("outbox_" + database);
+            long key = SourceLeader.lockKey(OutboxSchema.slotName(database));
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> tryLock(other, key));
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -115,7 +116,7 @@ class RelayLeadershipTest {
     void anEngineStoppedRightAfterItsStartStopsWithoutFailing() throws Exception {
         String db = OutboxDatabases.create(TestStack.shared(), "starting");
         Source source = new Source(db, "127.0.0.1", TestStack.shared().postgresPort(), db, StackEndpoints.USER,
-                StackEndpoints.PASSWORD, "outbox_" + db, "outbox_publication");
+                StackEndpoints.PASSWORD, OutboxSchema.slotName(db), OutboxSchema.PUBLICATION);
         AtomicReference<String> failure = new AtomicReference<>();
         try (KafkaPublisher publisher = new KafkaPublisher(TestStack.shared().bootstrapServers(), Map.of(), metrics)) {
             SourceEngine engine = new SourceEngine(source, publisher, (s, why) -> failure.set(why));
@@ -172,7 +173,7 @@ class RelayLeadershipTest {
     private static boolean slotActive(String database) throws Exception {
         try (Connection c = TestStack.shared().connect(database);
              PreparedStatement q = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
-            q.setString(1, "outbox_" + database);
+            q.setString(1, OutboxSchema.slotName(database));
             try (ResultSet rs = q.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);

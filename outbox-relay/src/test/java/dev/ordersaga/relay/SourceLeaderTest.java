@@ -1,5 +1,6 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import dev.ordersaga.stack.OutboxDatabases;
 import dev.ordersaga.stack.Slots;
 import dev.ordersaga.stack.StackEndpoints;
@@ -38,7 +39,7 @@ class SourceLeaderTest {
     void freshSource() {
         String db = OutboxDatabases.create(stack, "lead");
         source = new Source(db, "127.0.0.1", stack.postgresPort(), db, StackEndpoints.USER, StackEndpoints.PASSWORD,
-                "outbox_" + db, "outbox_publication");
+                OutboxSchema.slotName(db), OutboxSchema.PUBLICATION);
     }
 
     @AfterEach
