@@ -74,13 +74,23 @@ final class Orphans {
     }
 
     /** Test stacks whose owner JVM is gone: stop what they left and delete their folders. */
+    private static boolean youngerThan(Path dir, java.time.Duration age) {
+        try {
+            return Files.getLastModifiedTime(dir).toInstant().isAfter(java.time.Instant.now().minus(age));
+        } catch (IOException e) {
+            // gone already
+            return true;
+        }
+    }
+
     static void reapTestStacks(Path root) {
         if (!Files.isDirectory(root)) {
             return;
         }
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
-                if (recorded(dir.resolve("owner.pid")).isPresent()) {
+                // a folder another test JVM (failsafe forks) created a moment ago has no owner.pid yet: not an orphan
+                if (recorded(dir.resolve("owner.pid")).isPresent() || youngerThan(dir, java.time.Duration.ofMinutes(1))) {
                     continue;
                 }
                 kill(dir.resolve("stack.pid"), "stack of a finished test run");
