@@ -28,8 +28,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * PostgreSQL gone for longer than two minutes (an immediate stop, as a crash takes it) under a small load, then
- * back: every order the API accepted ends final, and stock and coupons agree with the confirmed orders. The
- * relay exits when its database goes (by design: a supervisor restarts it); the test plays the supervisor.
+ * back: every order the API accepted ends final, and stock and coupons agree with the confirmed orders. Should a
+ * process exit on the way (the relay does when an engine fails for good), the test plays the supervisor and
+ * starts it again, as Kubernetes would.
  */
 class PostgresOutageIT {
 
