@@ -6,9 +6,11 @@ import dev.ordersaga.outbox.RuleViolation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -45,6 +47,7 @@ public class InboxConsumer {
     private final long statementTimeoutMs;
     private final Duration firstDelay;
     private final Duration maxDelay;
+    private volatile boolean stopping;
 
     public InboxConsumer(Inbox inbox, DeadLetters deadLetters, ConsumerHealth health, MeterRegistry metrics,
                          @ConfigProperty(name = "inbox.lock-timeout", defaultValue = "5s") Duration lockTimeout,
@@ -59,6 +62,16 @@ public class InboxConsumer {
         this.statementTimeoutMs = statementTimeout.toMillis();
         this.firstDelay = firstDelay;
         this.maxDelay = maxDelay;
+    }
+
+    /** A shutdown ends every retry at its next attempt: the records stay unacknowledged and come again later. */
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
+    /** For tests: as if the application had started again. */
+    void resume() {
+        stopping = false;
     }
 
     private record Delivery<E>(ConsumerRecord<String, Inbound> record, UUID eventId, E event, String json) {
@@ -159,8 +172,8 @@ public class InboxConsumer {
 
     /**
      * Runs {@code work} until it succeeds: exponential backoff, no limit on attempts or time, except a
-     * {@link RuleViolation} (thrown at once) and an interrupt (shutdown: the records stay unacknowledged and come
-     * again after the restart).
+     * {@link RuleViolation} (thrown at once) and a shutdown or an interrupt (the records stay unacknowledged and
+     * come again after the restart).
      */
     private void retrying(String lane, Runnable work) {
         Guard guard = Guard.create()
@@ -169,7 +182,7 @@ public class InboxConsumer {
                 .maxDuration(0, ChronoUnit.MILLIS)
                 .delay(firstDelay.toMillis(), ChronoUnit.MILLIS)
                 .jitter(firstDelay.toMillis() / 2, ChronoUnit.MILLIS)
-                .abortOn(RuleViolation.class)
+                .abortOn(List.of(RuleViolation.class, CancellationException.class))
                 .beforeRetry((Throwable cause) -> {
                     if (!health.isWaiting(lane)) {
                         Log.warnf(cause, "%s waits: retrying until it lands", lane);
@@ -184,11 +197,14 @@ public class InboxConsumer {
                 .build();
         try {
             guard.call(() -> {
+                if (stopping) {
+                    throw new CancellationException(lane + " stopped while retrying (shutting down)");
+                }
                 work.run();
                 return null;
             }, Void.class);
             health.working(lane);
-        } catch (RuleViolation e) {
+        } catch (RuleViolation | CancellationException e) {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

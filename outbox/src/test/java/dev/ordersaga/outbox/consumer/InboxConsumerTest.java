@@ -194,6 +194,24 @@ class InboxConsumerTest {
         assertThat(applied(b)).containsExactly("b1", "b2");
     }
 
+    @Test
+    void aShutdownEndsARetryThatWouldOtherwiseLastForeverAndAppliesNothing() throws Exception {
+        String order = UUID.randomUUID().toString();
+        AtomicInteger failures = new AtomicInteger(Integer.MAX_VALUE);
+        var stopper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            stopper.schedule(() -> inbox.onStop(new io.quarkus.runtime.ShutdownEvent()), 300, java.util.concurrent.TimeUnit.MILLISECONDS);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> consume(List.of(placed(order, "FLAKY")),
+                            recording("-", "FLAKY", failures)))
+                    .isInstanceOf(java.util.concurrent.CancellationException.class);
+        } finally {
+            inbox.resume();
+            stopper.shutdownNow();
+        }
+        assertThat(applied(order)).isEmpty();
+        assertThat(count("parked")).isZero();
+    }
+
     private ConsumerRecord<String, Inbound> placed(String orderId, String marker) {
         return record(Topics.ORDERS, orderId, UUID.randomUUID(), "OrderPlaced", placedJson(orderId, marker, 1));
     }
