@@ -90,7 +90,8 @@ class PostgresOutageIT {
             PostgresOutage outage = PostgresOutage.stopImmediately(TestStack.home().resolve("pg"), system.stack.postgresPort());
             Instant back = Instant.now().plus(OUTAGE);
             await().atMost(OUTAGE.plusSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> Instant.now().isAfter(back));
-            outage.restart(TestStack.home().resolve("pg-restarted.log"), Duration.ofSeconds(60));
+            outage.restart(TestStack.home().resolve("pg-restarted.log"));
+            await().atMost(Duration.ofSeconds(60)).until(outage::acceptsConnections);
             int before = accepted.size();
             // the load goes on a little after the database is back
             await().atMost(Duration.ofSeconds(90)).until(() -> {

@@ -1,5 +1,6 @@
 package dev.ordersaga.outbox.consumer;
 
+import dev.ordersaga.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
@@ -70,8 +71,8 @@ public class DeadLetters {
     }
 
     static String describe(ConsumerRecord<String, ?> record) {
-        return "event " + InboundDeserializer.header(record.headers(), "id") + " (type "
-                + InboundDeserializer.header(record.headers(), "eventType") + ", order " + record.key() + ", "
+        return "event " + InboundDeserializer.header(record.headers(), Topics.ID_HEADER) + " (type "
+                + InboundDeserializer.header(record.headers(), Topics.TYPE_HEADER) + ", order " + record.key() + ", "
                 + record.topic() + "-" + record.partition() + "@" + record.offset() + ")";
     }
 

@@ -21,9 +21,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place that applies events: for one poll's records, it parks what cannot be decoded, skips unknown types,
@@ -47,6 +50,7 @@ public class InboxConsumer {
     private final long statementTimeoutMs;
     private final Duration firstDelay;
     private final Duration maxDelay;
+    private final Map<String, Guard> guards = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     public InboxConsumer(Inbox inbox, DeadLetters deadLetters, ConsumerHealth health, MeterRegistry metrics,
@@ -112,7 +116,7 @@ public class InboxConsumer {
         }
     }
 
-    private <E extends Event> java.util.Optional<Delivery<E>> accept(String consumer, ConsumerRecord<String, Inbound> record,
+    private <E extends Event> Optional<Delivery<E>> accept(String consumer, ConsumerRecord<String, Inbound> record,
                                                                      Class<E> family) {
         Inbound inbound = record.value();
         if (inbound == null) {
@@ -120,22 +124,22 @@ public class InboxConsumer {
             byte[] raw = raw(record);
             retrying(consumer + "/parking", () -> deadLetters.park(consumer, record, raw,
                     reason == null ? "no payload" : reason));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (inbound instanceof Inbound.Known known && family.isInstance(known.event())) {
-            return java.util.Optional.of(new Delivery<>(record, known.eventId(), family.cast(known.event()), known.json()));
+            return Optional.of(new Delivery<>(record, known.eventId(), family.cast(known.event()), known.json()));
         }
         if (inbound instanceof Inbound.Known known) {
             // the deserializer checked the topic, so this channel was bound to a topic of another family
             retrying(consumer + "/parking", () -> deadLetters.park(consumer, record, bytes(known.json()),
                     known.event().type() + " is not one of the " + family.getSimpleName() + "s this consumer reads"));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Inbound.UnknownType unknown = (Inbound.UnknownType) inbound;
         metrics.counter("inbox.events", "consumer", consumer, "outcome", "skipped").increment();
         Log.infof("%s skipped event %s of unknown type '%s' (order %s): a newer producer's, nothing to do here",
                 consumer, unknown.eventId(), unknown.type(), record.key());
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private <E extends Event> void applyOne(String consumer, String lane, Delivery<E> delivery, EventHandler<E> handler) {
@@ -176,7 +180,28 @@ public class InboxConsumer {
      * come again after the restart).
      */
     private void retrying(String lane, Runnable work) {
-        Guard guard = Guard.create()
+        try {
+            guards.computeIfAbsent(lane, this::retryPolicy).call(() -> {
+                if (stopping) {
+                    throw new CancellationException(lane + " stopped while retrying (shutting down)");
+                }
+                work.run();
+                return null;
+            }, Void.class);
+            health.working(lane);
+        } catch (RuleViolation | CancellationException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException(lane + " stopped while retrying (shutting down)");
+        } catch (Exception e) {
+            throw new IllegalStateException(lane + " gave up, which an unlimited retry never does", e);
+        }
+    }
+
+    /** One policy per lane, built once: its hook reports that lane's waits. */
+    private Guard retryPolicy(String lane) {
+        return Guard.create()
                 .withRetry()
                 .maxRetries(-1)
                 .maxDuration(0, ChronoUnit.MILLIS)
@@ -195,23 +220,6 @@ public class InboxConsumer {
                 .withExponentialBackoff().factor(2).maxDelay(maxDelay.toMillis(), ChronoUnit.MILLIS).done()
                 .done()
                 .build();
-        try {
-            guard.call(() -> {
-                if (stopping) {
-                    throw new CancellationException(lane + " stopped while retrying (shutting down)");
-                }
-                work.run();
-                return null;
-            }, Void.class);
-            health.working(lane);
-        } catch (RuleViolation | CancellationException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException(lane + " stopped while retrying (shutting down)");
-        } catch (Exception e) {
-            throw new IllegalStateException(lane + " gave up, which an unlimited retry never does", e);
-        }
     }
 
     private static byte[] raw(ConsumerRecord<String, Inbound> record) {
