@@ -24,13 +24,57 @@ public class Outbox {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final boolean deleteAfterInsert;
+    private final DelayedEvents delayed;
 
-    public Outbox(EntityManager em, ObjectMapper json, MeterRegistry metrics,
+    public Outbox(EntityManager em, ObjectMapper json, MeterRegistry metrics, DelayedEvents delayed,
                   @ConfigProperty(name = "outbox.delete-after-insert", defaultValue = "true") boolean deleteAfterInsert) {
         this.em = em;
         this.json = json;
         this.metrics = metrics;
+        this.delayed = delayed;
         this.deleteAfterInsert = deleteAfterInsert;
+    }
+
+    /** A delayed event, by its event id: the id it will carry on Kafka, fixed when it is scheduled. */
+    public record Scheduled(UUID eventId) {
+    }
+
+    /**
+     * Schedules an event of the contract to enter the outbox at {@code deliverAt} (any time ahead; one in the past
+     * fires at once), in the caller's transaction: it is scheduled if and only if the caller commits. When it fires
+     * it flows like any event added then, with the id fixed now, so a duplicate firing is deduplicated by every inbox.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Scheduled schedule(Event event, Instant deliverAt) {
+        UUID id = UUID.randomUUID();
+        em.createNativeQuery("""
+                        INSERT INTO outbox_delayed (id, aggregatetype, aggregateid, type, payload, deliver_at, created_at)
+                        VALUES (?1, ?2, ?3, ?4, CAST(?5 AS jsonb), ?6, ?7)""")
+                .setParameter(1, id)
+                .setParameter(2, event.aggregateType())
+                .setParameter(3, event.orderId())
+                .setParameter(4, event.type())
+                .setParameter(5, toJson(event))
+                .setParameter(6, deliverAt)
+                .setParameter(7, Instant.now())
+                .executeUpdate();
+        delayed.scheduled(event.type(), deliverAt);
+        return new Scheduled(id);
+    }
+
+    /**
+     * Withdraws a delayed event in the caller's transaction. True if it had not fired: once the caller commits it
+     * never will. False if it fired already or was cancelled before. A firing in progress holds the row, so this
+     * waits for it and then answers false.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean cancel(Scheduled scheduled) {
+        boolean withdrawn = em.createNativeQuery("DELETE FROM outbox_delayed WHERE id = ?1")
+                .setParameter(1, scheduled.eventId()).executeUpdate() > 0;
+        if (withdrawn) {
+            delayed.cancelled();
+        }
+        return withdrawn;
     }
 
     /** Adds an event of the contract, keyed by its order id. Returns the event id. */
