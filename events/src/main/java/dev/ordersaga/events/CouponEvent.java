@@ -29,8 +29,11 @@ public sealed interface CouponEvent extends Event {
 
     String code();
 
-    /** The coupon is held for this order. Orders without a coupon get no coupon event. */
-    record CouponLocked(int version, String orderId, String code) implements CouponEvent {
+    /**
+     * The coupon is held for this order, and takes {@code discountPercent} off its total (absent from older
+     * producers). Orders without a coupon get no coupon event.
+     */
+    record CouponLocked(int version, String orderId, String code, @Nullable Integer discountPercent) implements CouponEvent {
         public static final int VERSION = 1;
 
         @Override
@@ -38,20 +41,21 @@ public sealed interface CouponEvent extends Event {
             handler.onCouponLocked(this);
         }
 
-        public CouponLocked(String orderId, String code) {
-            this(VERSION, orderId, code);
+        public CouponLocked(String orderId, String code, Integer discountPercent) {
+            this(VERSION, orderId, code, discountPercent);
         }
     }
 
+    /** Version 2 added {@code ORDER_CANCELLED}: the order was cancelled before it was placed here. */
     record CouponRejected(int version, String orderId, String code, Reason reason) implements CouponEvent {
-        public static final int VERSION = 1;
+        public static final int VERSION = 2;
 
         @Override
         public void dispatch(Handler handler) {
             handler.onCouponRejected(this);
         }
 
-        public enum Reason { UNKNOWN_COUPON, ALREADY_REDEEMED, LOCKED_BY_ANOTHER_ORDER }
+        public enum Reason { UNKNOWN_COUPON, ALREADY_REDEEMED, LOCKED_BY_ANOTHER_ORDER, ORDER_CANCELLED }
 
         public CouponRejected(String orderId, String code, Reason reason) {
             this(VERSION, orderId, code, reason);

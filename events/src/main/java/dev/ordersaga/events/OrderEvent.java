@@ -1,5 +1,6 @@
 package dev.ordersaga.events;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,6 +24,10 @@ public sealed interface OrderEvent extends Event {
         void onOrderConfirmed(OrderConfirmed event);
 
         void onOrderCancelled(OrderCancelled event);
+
+        void onOrderPaid(OrderPaid event);
+
+        void onOrderDeadlinePassed(OrderDeadlinePassed event);
     }
 
     /** Calls the handler's method for this event. */
@@ -46,7 +51,7 @@ public sealed interface OrderEvent extends Event {
         }
     }
 
-    /** Stock and coupon are held: the order is final, the coupon is redeemed. */
+    /** Stock and coupon are held: the order waits for its payment (until the payment deadline). */
     record OrderConfirmed(int version, String orderId, @Nullable String couponCode) implements OrderEvent {
         public static final int VERSION = 1;
 
@@ -60,19 +65,61 @@ public sealed interface OrderEvent extends Event {
         }
     }
 
-    /** A step was rejected: whoever holds something for this order releases it. */
+    /**
+     * A step was rejected, or a deadline passed: whoever holds something for this order releases it, and refuses it
+     * if its {@code OrderPlaced} comes after this. Version 2 added the reasons {@code SAGA_TIMEOUT} and
+     * {@code PAYMENT_TIMEOUT}.
+     */
     record OrderCancelled(int version, String orderId, Reason reason, @Nullable String couponCode) implements OrderEvent {
-        public static final int VERSION = 1;
+        public static final int VERSION = 2;
 
         @Override
         public void dispatch(Handler handler) {
             handler.onOrderCancelled(this);
         }
 
-        public enum Reason { OUT_OF_STOCK, UNKNOWN_SKU, COUPON_UNAVAILABLE }
+        public enum Reason { OUT_OF_STOCK, UNKNOWN_SKU, COUPON_UNAVAILABLE, SAGA_TIMEOUT, PAYMENT_TIMEOUT }
 
         public OrderCancelled(String orderId, Reason reason, String couponCode) {
             this(VERSION, orderId, reason, couponCode);
+        }
+    }
+
+    /**
+     * The order's total was paid: the order is final. The coupon is redeemed, the reserved stock is sold. The amount
+     * is a decimal with two places, as a JSON string.
+     */
+    record OrderPaid(int version, String orderId, @Nullable String couponCode, BigDecimal amount, Instant paidAt)
+            implements OrderEvent {
+        public static final int VERSION = 1;
+
+        @Override
+        public void dispatch(Handler handler) {
+            handler.onOrderPaid(this);
+        }
+
+        public OrderPaid(String orderId, String couponCode, BigDecimal amount, Instant paidAt) {
+            this(VERSION, orderId, couponCode, amount, paidAt);
+        }
+    }
+
+    /**
+     * A deadline of the order passed (a delayed event, scheduled when the deadline was set). order-app decides:
+     * a {@code SAGA} deadline cancels an order still pending, a {@code PAYMENT} deadline a confirmed order not paid;
+     * for an order that moved on meanwhile it changes nothing. Other readers ignore it.
+     */
+    record OrderDeadlinePassed(int version, String orderId, Deadline deadline, Instant dueAt) implements OrderEvent {
+        public static final int VERSION = 1;
+
+        @Override
+        public void dispatch(Handler handler) {
+            handler.onOrderDeadlinePassed(this);
+        }
+
+        public enum Deadline { SAGA, PAYMENT }
+
+        public OrderDeadlinePassed(String orderId, Deadline deadline, Instant dueAt) {
+            this(VERSION, orderId, deadline, dueAt);
         }
     }
 }

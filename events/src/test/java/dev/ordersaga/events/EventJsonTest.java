@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The payloads a subscriber with any JSON library can rely on. */
 class EventJsonTest {
 
-    private final ObjectMapper json = new ObjectMapper()
+    private final ObjectMapper json = decimalsAsStrings(new ObjectMapper())
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -25,10 +25,12 @@ class EventJsonTest {
                     Instant.parse("2026-11-23T10:15:30Z")),
             new OrderEvent.OrderConfirmed("o-1", "WELCOME10"),
             new OrderEvent.OrderCancelled("o-1", OrderEvent.OrderCancelled.Reason.OUT_OF_STOCK, null),
-            new InventoryEvent.StockReserved("o-1"),
+            new InventoryEvent.StockReserved("o-1", List.of(new InventoryEvent.PricedLine("SKU-1", 2, new java.math.BigDecimal("12.50")))),
+            new OrderEvent.OrderPaid("o-1", "WELCOME10", new java.math.BigDecimal("22.50"), Instant.parse("2026-11-23T10:16:30Z")),
+            new OrderEvent.OrderDeadlinePassed("o-1", OrderEvent.OrderDeadlinePassed.Deadline.SAGA, Instant.parse("2026-11-23T10:16:00Z")),
             new InventoryEvent.StockRejected("o-1", InventoryEvent.StockRejected.Reason.UNKNOWN_SKU, "SKU-9"),
             new InventoryEvent.StockReleased("o-1"),
-            new CouponEvent.CouponLocked("o-1", "WELCOME10"),
+            new CouponEvent.CouponLocked("o-1", "WELCOME10", 10),
             new CouponEvent.CouponRejected("o-1", "WELCOME10", CouponEvent.CouponRejected.Reason.ALREADY_REDEEMED),
             new CouponEvent.CouponRedeemed("o-1", "WELCOME10"),
             new CouponEvent.CouponReleased("o-1", "WELCOME10"));
@@ -65,8 +67,16 @@ class EventJsonTest {
     }
 
     @Test
+    void aDecimalIsAStringWithItsTwoPlaces() throws Exception {
+        Event paid = samples.stream().filter(e -> e instanceof OrderEvent.OrderPaid).findFirst().orElseThrow();
+        assertThat(json.readTree(json.writeValueAsString(paid)).get("amount").isTextual()).isTrue();
+        assertThat(json.readTree(json.writeValueAsString(paid)).get("amount").asText()).isEqualTo("22.50");
+    }
+
+    @Test
     void reasonsAreStringsOnTheWire() throws Exception {
-        JsonNode rejected = json.readTree(json.writeValueAsString(samples.get(4)));
+        Event stockRejected = samples.stream().filter(e -> e instanceof InventoryEvent.StockRejected).findFirst().orElseThrow();
+        JsonNode rejected = json.readTree(json.writeValueAsString(stockRejected));
         assertThat(rejected.get("reason").asText()).isEqualTo("UNKNOWN_SKU");
     }
 
@@ -84,5 +94,12 @@ class EventJsonTest {
         assertThat(Topics.topicOf(InventoryEvent.AGGREGATE_TYPE)).isEqualTo(Topics.INVENTORY);
         assertThat(Topics.topicOf(CouponEvent.AGGREGATE_TYPE)).isEqualTo(Topics.COUPONS);
         assertThat(samples).allSatisfy(e -> assertThat(e.aggregateType()).isIn("orders", "inventory", "coupons"));
+    }
+
+    /** As the outbox writes them: a decimal is a JSON string ("12.50"). */
+    private static ObjectMapper decimalsAsStrings(ObjectMapper mapper) {
+        mapper.configOverride(java.math.BigDecimal.class).setFormat(
+                com.fasterxml.jackson.annotation.JsonFormat.Value.forShape(com.fasterxml.jackson.annotation.JsonFormat.Shape.STRING));
+        return mapper;
     }
 }

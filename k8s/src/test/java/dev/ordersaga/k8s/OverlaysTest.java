@@ -45,7 +45,7 @@ class OverlaysTest {
                 .isEqualTo("metadata.name");
         assertThat(names(docs, "KafkaTopic")).containsExactlyInAnyOrder("orders.events", "inventory.events", "coupons.events",
                 "order-app.inventory.events.dlq", "order-app.coupons.events.dlq", "inventory-app.orders.events.dlq",
-                "coupon-app.orders.events.dlq");
+                "coupon-app.orders.events.dlq", "order-app.orders.events.dlq");
         JsonNode kafka = kind(docs, "Kafka").get(0);
         assertThat(kafka.path("spec").path("kafka").path("config").path("auto.create.topics.enable").asBoolean(true)).isFalse();
         JsonNode pg = kind(docs, "Cluster").get(0);

@@ -159,11 +159,16 @@ public final class LocalStack implements AutoCloseable {
                 System.out.printf("  %-14s %s   (health %s/q/health, %s)%n", app.name(), app.url(), app.url(), docs);
             }
             System.out.println();
-            System.out.println("  try: curl -s -XPUT -H 'Content-Type: application/json' -d '{\"available\":10}' "
+            // order-app inherits this environment: `ORDER_PAYMENT_TIMEOUT=20s make run` shortens the payment window
+            System.out.printf("  deadlines: saga %s (ORDER_SAGA_DEADLINE), payment %s (ORDER_PAYMENT_TIMEOUT)%n",
+                    envOr("ORDER_SAGA_DEADLINE", "30s"), envOr("ORDER_PAYMENT_TIMEOUT", "15m"));
+            System.out.println("  try: curl -s -XPUT -H 'Content-Type: application/json' -d '{\"available\":10,\"price\":4.99}' "
                     + "http://127.0.0.1:" + Ports.fromEnv("INVENTORY_APP_PORT", 8081) + "/stock/SKU-1");
             System.out.println("       curl -si -XPOST -H 'Content-Type: application/json' "
                     + "-d '{\"customerId\":\"c-1\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":2}]}' "
                     + "http://127.0.0.1:" + Ports.fromEnv("ORDER_APP_PORT", 8080) + "/orders");
+            System.out.println("       curl -s -XPOST -H 'Content-Type: application/json' -d '{\"amount\":9.98}' "
+                    + "http://127.0.0.1:" + Ports.fromEnv("ORDER_APP_PORT", 8080) + "/orders/<id>/payment");
         }
         System.out.println("[local-stack] up; Ctrl-C or `make stop` stops everything");
         Thread.currentThread().join();
@@ -193,5 +198,10 @@ public final class LocalStack implements AutoCloseable {
         }
         System.out.println("[local-stack] stopping pid " + running.get().pid());
         Orphans.terminate(running.get(), Duration.ofSeconds(60));
+    }
+
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
     }
 }

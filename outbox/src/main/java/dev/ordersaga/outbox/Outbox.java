@@ -1,5 +1,6 @@
 package dev.ordersaga.outbox;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ordersaga.events.Event;
@@ -9,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -29,7 +31,9 @@ public class Outbox {
     public Outbox(EntityManager em, ObjectMapper json, MeterRegistry metrics, DelayedEvents delayed,
                   @ConfigProperty(name = "outbox.delete-after-insert", defaultValue = "true") boolean deleteAfterInsert) {
         this.em = em;
-        this.json = json;
+        // the topic contract: a decimal travels as a JSON string ("12.50"), never rounded through a double
+        this.json = json.copy();
+        this.json.configOverride(BigDecimal.class).setFormat(JsonFormat.Value.forShape(JsonFormat.Shape.STRING));
         this.metrics = metrics;
         this.delayed = delayed;
         this.deleteAfterInsert = deleteAfterInsert;

@@ -42,7 +42,7 @@ class DelayedEventsTest {
     void aDelayedEventEntersTheOutboxAtItsTimeWithTheIdItWasGiven() {
         String orderId = UUID.randomUUID().toString();
         Instant due = Instant.now().plusMillis(700);
-        Outbox.Scheduled handle = QuarkusTransaction.requiringNew().call(() -> outbox.schedule(new StockReserved(orderId), due));
+        Outbox.Scheduled handle = QuarkusTransaction.requiringNew().call(() -> outbox.schedule(new StockReserved(orderId, java.util.List.of()), due));
 
         assertThat(count("SELECT count(*) FROM outbox_delayed WHERE id = '" + handle.eventId() + "'")).isOne();
         await().atMost(Duration.ofSeconds(10)).until(() -> inOutbox(handle) == 1);
@@ -59,11 +59,11 @@ class DelayedEventsTest {
     void aRolledBackTransactionSchedulesNothing() {
         String orderId = UUID.randomUUID().toString();
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-            outbox.schedule(new StockReserved(orderId), Instant.now());
+            outbox.schedule(new StockReserved(orderId, java.util.List.of()), Instant.now());
             throw new IllegalStateException("the business step failed");
         })).hasMessage("the business step failed");
         assertThat(count("SELECT count(*) FROM outbox_delayed WHERE aggregateid = '" + orderId + "'")).isZero();
-        assertThatThrownBy(() -> outbox.schedule(new StockReserved(orderId), Instant.now()))
+        assertThatThrownBy(() -> outbox.schedule(new StockReserved(orderId, java.util.List.of()), Instant.now()))
                 .isInstanceOf(TransactionalException.class);
     }
 
@@ -75,7 +75,7 @@ class DelayedEventsTest {
                 outbox.schedule(new StockReleased(orderId), due));
         UUID stateChange = QuarkusTransaction.requiringNew().call(() -> {
             assertThat(outbox.cancel(deadline)).isTrue();
-            return outbox.add(new StockReserved(orderId));
+            return outbox.add(new StockReserved(orderId, java.util.List.of()));
         });
 
         // past its due time and several polls later it is neither pending nor in the outbox
@@ -90,7 +90,7 @@ class DelayedEventsTest {
     void aYearAheadStaysPendingUntilCancelled() {
         String orderId = UUID.randomUUID().toString();
         Outbox.Scheduled far = QuarkusTransaction.requiringNew().call(() ->
-                outbox.schedule(new StockReserved(orderId), Instant.now().plus(Duration.ofDays(366))));
+                outbox.schedule(new StockReserved(orderId, java.util.List.of()), Instant.now().plus(Duration.ofDays(366))));
         long passes = delayed.passes();
         await().atMost(Duration.ofSeconds(10)).until(() -> delayed.passes() >= passes + 2);
         assertThat(count("SELECT count(*) FROM outbox_delayed WHERE id = '" + far.eventId() + "'")).isOne();
@@ -108,7 +108,7 @@ class DelayedEventsTest {
         List<Outbox.Scheduled> handles = QuarkusTransaction.requiringNew().call(() -> {
             List<Outbox.Scheduled> hs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                hs.add(outbox.schedule(new StockReserved(orderId), due));
+                hs.add(outbox.schedule(new StockReserved(orderId, java.util.List.of()), due));
             }
             return hs;
         });
@@ -153,7 +153,7 @@ class DelayedEventsTest {
                 String orderId = UUID.randomUUID().toString();
                 Instant due = Instant.now().plusMillis(50);
                 Outbox.Scheduled handle = QuarkusTransaction.requiringNew().call(() ->
-                        outbox.schedule(new StockReserved(orderId), due));
+                        outbox.schedule(new StockReserved(orderId, java.util.List.of()), due));
                 Future<Boolean> cancel = canceller.submit(() -> {
                     while (Instant.now().isBefore(due.plusMillis(round % 5))) {
                         Thread.onSpinWait();

@@ -36,7 +36,7 @@ class DeleteAfterInsertTest {
 
     @Test
     void theTableStaysEmptyWhileTheLogKeepsTheInsert() {
-        UUID id = QuarkusTransaction.requiringNew().call(() -> outbox.add(new InventoryEvent.StockReserved(UUID.randomUUID().toString())));
+        UUID id = QuarkusTransaction.requiringNew().call(() -> outbox.add(new InventoryEvent.StockReserved(UUID.randomUUID().toString(), java.util.List.of())));
 
         long rows = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
                 "SELECT count(*) FROM outbox WHERE id = ?1").setParameter(1, id).getSingleResult()).longValue());

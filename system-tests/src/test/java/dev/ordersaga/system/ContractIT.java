@@ -13,6 +13,8 @@ import dev.ordersaga.stack.TopicReader;
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -52,6 +54,17 @@ class ContractIT {
     private final String coupons = system.url(Service.COUPON_APP);
     private final ObjectMapper json = JsonMapper.builder().build();
 
+    /** A payment timeout this test can wait out, so that the deadline's events are on the topics too. */
+    @BeforeAll
+    static void shortPaymentTimeout() {
+        RunningSystem.shared().restart(Service.ORDER_APP, Map.of("ORDER_PAYMENT_TIMEOUT", "4s"));
+    }
+
+    @AfterAll
+    static void defaultPaymentTimeout() {
+        RunningSystem.shared().restart(Service.ORDER_APP, Map.of());
+    }
+
     @Test
     void everyAppServesTheCommittedContract() throws Exception {
         String committed = Files.readString(RunningSystem.repo().resolve("events/contract/asyncapi.yaml"), StandardCharsets.UTF_8);
@@ -70,7 +83,11 @@ class ContractIT {
         String scarce = stock(1);
         Map<String, Set<String>> expected = new HashMap<>();
         String withCoupon = place(sku, 2, coupon());
-        expected.put(withCoupon, Set.of("OrderPlaced", "OrderConfirmed", "StockReserved", "CouponLocked", "CouponRedeemed"));
+        expected.put(withCoupon, Set.of("OrderPlaced", "OrderConfirmed", "StockReserved", "CouponLocked", "OrderPaid",
+                "CouponRedeemed"));
+        String unpaid = place(sku, 1, null);
+        expected.put(unpaid, Set.of("OrderPlaced", "OrderConfirmed", "StockReserved", "OrderDeadlinePassed", "OrderCancelled",
+                "StockReleased"));
         String withoutCoupon = place(sku, 1, null);
         expected.put(withoutCoupon, Set.of("OrderPlaced", "OrderConfirmed", "StockReserved"));
         String outOfStock = place(scarce, 2, coupon());
@@ -78,7 +95,12 @@ class ContractIT {
         String unknownCoupon = place(sku, 1, "NO-SUCH-" + UUID.randomUUID());
         expected.put(unknownCoupon, Set.of("OrderPlaced", "OrderCancelled", "StockReserved", "StockReleased", "CouponRejected"));
         awaitStatus(withCoupon, "CONFIRMED");
+        Object total = given().get(orders + "/orders/" + withCoupon).then().extract().path("total");
+        given().contentType(ContentType.JSON).body("{\"amount\": " + total + "}").post(orders + "/orders/" + withCoupon + "/payment")
+                .then().statusCode(200);
         awaitStatus(withoutCoupon, "CONFIRMED");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "CANCELLED".equals(given().get(orders + "/orders/" + unpaid).then().extract().path("status")));
         awaitStatus(outOfStock, "CANCELLED");
         awaitStatus(unknownCoupon, "CANCELLED");
 
@@ -111,7 +133,7 @@ class ContractIT {
     void theCheckRefusesRecordsThatBreakTheContract() {
         Contract contract = Contract.fetch(orders, json);
         String order = UUID.randomUUID().toString();
-        String value = "{\"version\":1,\"orderId\":\"" + order + "\",\"reason\":\"OUT_OF_STOCK\",\"sku\":\"S\"}";
+        String value = "{\"version\":2,\"orderId\":\"" + order + "\",\"reason\":\"OUT_OF_STOCK\",\"sku\":\"S\"}";
         assertThat(contract.check(record(Topics.INVENTORY, order, "StockRejected", UUID.randomUUID().toString(), value))).isEmpty();
 
         assertThat(contract.check(record(Topics.INVENTORY, UUID.randomUUID().toString(), "StockRejected", UUID.randomUUID().toString(), value)))

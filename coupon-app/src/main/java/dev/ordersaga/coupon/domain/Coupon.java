@@ -54,16 +54,21 @@ public class Coupon {
             case AVAILABLE -> {
                 status = CouponStatus.LOCKED;
                 orderId = forOrder;
-                return List.of(new CouponLocked(forOrder, code));
+                return List.of(new CouponLocked(forOrder, code, discountPercent));
             }
             case LOCKED -> {
-                return List.of(forOrder.equals(orderId) ? new CouponLocked(forOrder, code)
+                return List.of(forOrder.equals(orderId) ? new CouponLocked(forOrder, code, discountPercent)
                         : new CouponRejected(forOrder, code, CouponRejected.Reason.LOCKED_BY_ANOTHER_ORDER));
             }
             default -> {
                 return List.of(new CouponRejected(forOrder, code, CouponRejected.Reason.ALREADY_REDEEMED));
             }
         }
+    }
+
+    /** What an order cancelled before it was placed here gets: the coupon is not touched. */
+    public static List<CouponEvent> lockForCancelled(String forOrder, String code) {
+        return List.of(new CouponRejected(forOrder, code, CouponRejected.Reason.ORDER_CANCELLED));
     }
 
     /** What an order that names a coupon nobody issued gets. */

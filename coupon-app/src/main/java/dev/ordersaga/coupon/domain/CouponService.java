@@ -2,7 +2,7 @@ package dev.ordersaga.coupon.domain;
 
 import dev.ordersaga.events.CouponEvent;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
-import dev.ordersaga.events.OrderEvent.OrderConfirmed;
+import dev.ordersaga.events.OrderEvent.OrderPaid;
 import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import dev.ordersaga.outbox.Outbox;
 import dev.ordersaga.outbox.RuleViolation;
@@ -10,6 +10,7 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,10 +23,12 @@ public class CouponService {
     private static final int MAX_CODE_LENGTH = 64;
 
     private final CouponRepository coupons;
+    private final CancelledOrderRepository cancelled;
     private final Outbox outbox;
 
-    public CouponService(CouponRepository coupons, Outbox outbox) {
+    public CouponService(CouponRepository coupons, CancelledOrderRepository cancelled, Outbox outbox) {
         this.coupons = coupons;
+        this.cancelled = cancelled;
         this.outbox = outbox;
     }
 
@@ -52,18 +55,21 @@ public class CouponService {
             return;
         }
         String code = validCode(order.orderId(), order.couponCode());
-        List<CouponEvent> events = coupons.lock(code).map(c -> c.lock(order.orderId()))
-                .orElseGet(() -> Coupon.lockUnknown(order.orderId(), code));
+        List<CouponEvent> events = cancelled.isCancelled(order.orderId())
+                ? Coupon.lockForCancelled(order.orderId(), code)
+                : coupons.lock(code).map(c -> c.lock(order.orderId())).orElseGet(() -> Coupon.lockUnknown(order.orderId(), code));
         log(order.orderId(), code, "placed", outbox.addAll(events), events);
     }
 
+    /** A coupon is redeemed when its order is paid (a confirmed order may still expire unpaid). */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void redeem(OrderConfirmed order) {
-        apply(order.orderId(), order.couponCode(), "confirmed", c -> c.redeem(order.orderId()));
+    public void redeem(OrderPaid order) {
+        apply(order.orderId(), order.couponCode(), "paid", c -> c.redeem(order.orderId()));
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void release(OrderCancelled order) {
+        cancelled.remember(order.orderId(), Instant.now());
         apply(order.orderId(), order.couponCode(), "cancelled", c -> c.release(order.orderId()));
     }
 

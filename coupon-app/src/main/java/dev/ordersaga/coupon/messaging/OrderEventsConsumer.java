@@ -4,6 +4,8 @@ import dev.ordersaga.coupon.domain.CouponService;
 import dev.ordersaga.events.OrderEvent;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
 import dev.ordersaga.events.OrderEvent.OrderConfirmed;
+import dev.ordersaga.events.OrderEvent.OrderDeadlinePassed;
+import dev.ordersaga.events.OrderEvent.OrderPaid;
 import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import dev.ordersaga.outbox.consumer.Inbound;
 import dev.ordersaga.outbox.consumer.InboxConsumer;
@@ -12,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Orders with a coupon lock it; confirmed orders redeem it; cancelled orders release it. */
+/** Orders with a coupon lock it; paid orders redeem it; cancelled orders release it (and are remembered). */
 @ApplicationScoped
 public class OrderEventsConsumer implements OrderEvent.Handler {
 
@@ -39,7 +41,17 @@ public class OrderEventsConsumer implements OrderEvent.Handler {
 
     @Override
     public void onOrderConfirmed(OrderConfirmed event) {
+        // the coupon stays locked until the order is paid or cancelled
+    }
+
+    @Override
+    public void onOrderPaid(OrderPaid event) {
         coupons.redeem(event);
+    }
+
+    @Override
+    public void onOrderDeadlinePassed(OrderDeadlinePassed event) {
+        // order-app's timer: if it cancels the order, the OrderCancelled follows
     }
 
     @Override

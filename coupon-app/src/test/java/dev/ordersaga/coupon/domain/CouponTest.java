@@ -23,7 +23,7 @@ class CouponTest {
     @Test
     void lockingAnAvailableCouponHoldsItForTheOrder() {
         Coupon c = Coupons.available();
-        assertThat(c.lock("o-1")).containsExactly(new CouponLocked("o-1", c.code()));
+        assertThat(c.lock("o-1")).containsExactly(new CouponLocked("o-1", c.code(), c.discountPercent()));
         assertThat(c.status()).isEqualTo(CouponStatus.LOCKED);
         assertThat(c.orderId()).isEqualTo("o-1");
     }
@@ -31,7 +31,7 @@ class CouponTest {
     @Test
     void lockingAgainForTheSameOrderIsASuccessThatChangesNothing() {
         Coupon c = Coupons.lockedBy("o-1");
-        assertThat(c.lock("o-1")).containsExactly(new CouponLocked("o-1", c.code()));
+        assertThat(c.lock("o-1")).containsExactly(new CouponLocked("o-1", c.code(), c.discountPercent()));
         assertThat(c.status()).isEqualTo(CouponStatus.LOCKED);
         assertThat(c.orderId()).isEqualTo("o-1");
     }
@@ -72,7 +72,7 @@ class CouponTest {
         assertThat(c.release("o-1")).as("releasing twice").isEmpty();
 
         assertThat(c.lock("o-2")).as("a released coupon is free for the next order")
-                .containsExactly(new CouponLocked("o-2", c.code()));
+                .containsExactly(new CouponLocked("o-2", c.code(), c.discountPercent()));
         assertThat(c.orderId()).isEqualTo("o-2");
     }
 

@@ -77,14 +77,19 @@ class OrderEventsConsumerTest {
     }
 
     @Test
-    void confirmingTheHolderRedeemsTheCouponForGood() {
+    void payingTheHolderRedeemsTheCouponForGoodAndConfirmingAloneDoesNot() {
         String code = issue();
         String holder = orderId();
         publish(holder, newEventId(), "OrderPlaced", placed(holder, code));
         awaitCoupon(code, "LOCKED", holder);
         double redeemedBefore = written("CouponRedeemed");
 
-        publish(holder, newEventId(), "OrderConfirmed", confirmed(holder, code));
+        String confirm = newEventId();
+        publish(holder, confirm, "OrderConfirmed", confirmed(holder, code));
+        awaitApplied(confirm);
+        assertCoupon(code, "LOCKED", holder);
+
+        publish(holder, newEventId(), "OrderPaid", paid(holder, code));
         awaitCoupon(code, "REDEEMED", holder);
         assertThat(written("CouponRedeemed")).isEqualTo(redeemedBefore + 1);
 
@@ -115,13 +120,29 @@ class OrderEventsConsumerTest {
         awaitApplied(otherCancel);
         assertCoupon(code, "LOCKED", holder);
 
-        String otherConfirm = newEventId();
-        publish(other, otherConfirm, "OrderConfirmed", confirmed(other, code));
-        awaitApplied(otherConfirm);
+        String otherPaid = newEventId();
+        publish(other, otherPaid, "OrderPaid", paid(other, code));
+        awaitApplied(otherPaid);
         assertCoupon(code, "LOCKED", holder);
 
         assertThat(written("CouponReleased")).isEqualTo(releasedBefore);
         assertThat(written("CouponRedeemed")).isEqualTo(redeemedBefore);
+    }
+
+    @Test
+    void anOrderPlacedAfterItsCancellationLocksNothingAndIsRejected() {
+        String code = issue();
+        String orderId = orderId();
+        String cancel = newEventId();
+        publish(orderId, cancel, "OrderCancelled", cancelled(orderId, code));
+        awaitApplied(cancel);
+        double rejectedBefore = written("CouponRejected");
+
+        String replayed = newEventId();
+        publish(orderId, replayed, "OrderPlaced", placed(orderId, code));
+        awaitApplied(replayed);
+        assertCoupon(code, "AVAILABLE", null);
+        assertThat(written("CouponRejected")).isEqualTo(rejectedBefore + 1);
     }
 
     @Test
@@ -252,6 +273,11 @@ class OrderEventsConsumerTest {
 
     private static String cancelled(String orderId, String code) {
         return "{\"version\":1,\"orderId\":\"" + orderId + "\",\"reason\":\"OUT_OF_STOCK\",\"couponCode\":" + coupon(code) + "}";
+    }
+
+    private static String paid(String orderId, String code) {
+        return "{\"version\":1,\"orderId\":\"" + orderId + "\",\"couponCode\":" + coupon(code)
+                + ",\"amount\":\"9.00\",\"paidAt\":\"2026-11-23T10:01:00Z\"}";
     }
 
     private static String confirmed(String orderId, String code) {

@@ -25,13 +25,15 @@ import java.util.List;
  * <p>The rules, all derived from the records: every component is required unless it is {@link Nullable}, which
  * also lets it be null; {@code version} is the record's {@code VERSION} as a constant; the {@code orderId} is a
  * UUID; an {@code Instant} is an RFC 3339 {@code date-time} string; an enum is a string with its constants as
- * the allowed values; {@code int} is a 32-bit integer. Unknown fields are allowed: a reader ignores fields
+ * the allowed values; {@code int} is a 32-bit integer; a {@code BigDecimal} is a string with two decimal places. Unknown fields are allowed: a reader ignores fields
  * added later. Every schema is inlined (no {@code $ref} inside a schema file), so each file stands alone.
  */
 public final class EventSchemas {
 
     private static final String ORDER_ID = "orderId";
     private static final String VERSION = "version";
+    /** A {@code BigDecimal} travels as a JSON string with two places: money, never rounded through a double. */
+    static final String DECIMAL_PATTERN = "^-?[0-9]+\\.[0-9]{2}$";
 
     private final SchemaGenerator generator;
 
@@ -46,9 +48,11 @@ public final class EventSchemas {
                 .withNullableCheck(EventSchemas::nullable)
                 .withRequiredCheck(field -> !nullable(field))
                 .withStringFormatResolver(field -> ORDER_ID.equals(field.getDeclaredName()) ? "uuid" : null)
+                .withStringPatternResolver(field -> isDecimal(field) ? DECIMAL_PATTERN : null)
                 .withEnumResolver(field -> VERSION.equals(field.getDeclaredName())
                         ? List.of(versionOf(field.getDeclaringType().getErasedType())) : null)
-                .withTargetTypeOverridesResolver(EventSchemas::refuseUndecidedNumbers);
+                .withTargetTypeOverridesResolver(field -> isDecimal(field)
+                        ? List.of(field.getContext().resolve(String.class)) : refuseUndecidedNumbers(field));
         generator = new SchemaGenerator(config.build());
     }
 
@@ -102,14 +106,18 @@ public final class EventSchemas {
         }
     }
 
+    private static boolean isDecimal(FieldScope field) {
+        return field.getDeclaredType().getErasedType() == BigDecimal.class;
+    }
+
     /**
-     * Floating point and decimals have no decided wire form yet (a double loses cents; the README says a decimal
+     * Floating point and big integers have no decided wire form yet (a double loses cents; the README says a decimal
      * travels as a string): refuse them here rather than publish a schema nobody chose.
      */
     private static List<com.fasterxml.classmate.ResolvedType> refuseUndecidedNumbers(FieldScope field) {
         Class<?> t = field.getType().getErasedType();
         if (t == double.class || t == float.class || t == Double.class || t == Float.class
-                || t == BigDecimal.class || t == BigInteger.class) {
+                || t == BigInteger.class) {
             throw new IllegalStateException(field.getDeclaringType().getErasedType().getSimpleName() + "." + field.getDeclaredName()
                     + " is a " + t.getSimpleName() + ": decide its wire form first (see the README, topic contract: numbers)");
         }

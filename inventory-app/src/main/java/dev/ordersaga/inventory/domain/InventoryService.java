@@ -3,6 +3,7 @@ package dev.ordersaga.inventory.domain;
 import dev.ordersaga.events.InventoryEvent;
 import dev.ordersaga.events.OrderEvent;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
+import dev.ordersaga.events.OrderEvent.OrderPaid;
 import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import dev.ordersaga.outbox.Outbox;
 import dev.ordersaga.outbox.RuleViolation;
@@ -10,6 +11,8 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -26,22 +29,29 @@ public class InventoryService {
 
     private final StockRepository stock;
     private final ReservationRepository reservations;
+    private final CancelledOrderRepository cancelled;
     private final Outbox outbox;
 
-    public InventoryService(StockRepository stock, ReservationRepository reservations, Outbox outbox) {
+    public InventoryService(StockRepository stock, ReservationRepository reservations, CancelledOrderRepository cancelled,
+                            Outbox outbox) {
         this.stock = stock;
         this.reservations = reservations;
+        this.cancelled = cancelled;
         this.outbox = outbox;
     }
 
+    /** Sets what new orders can reserve and, if given, at what unit price; without one the price stays (0 when new). */
     @Transactional
-    public Stock setAvailable(String sku, int available) {
+    public Stock setAvailable(String sku, int available, BigDecimal price) {
         if (available < 0) {
             throw new IllegalArgumentException("available must not be negative");
         }
         Stock s = stock.lockOrCreate(sku);
         s.setAvailable(available);
-        Log.infof("stock of %s set to %d available (%d reserved)", sku, s.available(), s.reserved());
+        if (price != null) {
+            s.setPrice(price);
+        }
+        Log.infof("stock of %s set to %d available at %s (%d reserved)", sku, s.available(), s.price(), s.reserved());
         return s;
     }
 
@@ -52,7 +62,8 @@ public class InventoryService {
     @Transactional(Transactional.TxType.MANDATORY)
     public void reserve(OrderPlaced order) {
         SortedMap<String, Integer> wanted = wanted(order);
-        OrderHold hold = new OrderHold(order.orderId(), reservations.forOrder(order.orderId()));
+        OrderHold hold = new OrderHold(order.orderId(), reservations.forOrder(order.orderId()),
+                cancelled.isCancelled(order.orderId()));
         List<InventoryEvent> events = hold.reserve(wanted, stock.lockAll(wanted.keySet()));
         hold.added().forEach(reservations::persist);
         List<UUID> eventIds = outbox.addAll(events);
@@ -61,10 +72,19 @@ public class InventoryService {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void release(OrderCancelled order) {
-        OrderHold hold = new OrderHold(order.orderId(), reservations.forOrder(order.orderId()));
+        cancelled.remember(order.orderId(), Instant.now());
+        OrderHold hold = new OrderHold(order.orderId(), reservations.forOrder(order.orderId()), true);
         List<InventoryEvent> events = hold.release(stock.lockAll(hold.heldSkus()));
         List<UUID> eventIds = outbox.addAll(events);
         Log.infof("order %s cancelled: %s (events %s)", order.orderId(), events.isEmpty() ? "held nothing" : "released", eventIds);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void sell(OrderPaid order) {
+        OrderHold hold = new OrderHold(order.orderId(), reservations.forOrder(order.orderId()), false);
+        List<String> skus = hold.heldSkus();
+        hold.sell(stock.lockAll(skus));
+        Log.infof("order %s paid: %s", order.orderId(), skus.isEmpty() ? "held nothing to sell" : "sold " + skus);
     }
 
     /** One line per SKU, in SKU order (the order rows are locked in, so two orders never wait on each other). */

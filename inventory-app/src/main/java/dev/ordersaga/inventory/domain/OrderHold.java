@@ -1,6 +1,7 @@
 package dev.ordersaga.inventory.domain;
 
 import dev.ordersaga.events.InventoryEvent;
+import dev.ordersaga.events.InventoryEvent.PricedLine;
 import dev.ordersaga.events.InventoryEvent.StockRejected;
 import dev.ordersaga.events.InventoryEvent.StockReleased;
 import dev.ordersaga.events.InventoryEvent.StockReserved;
@@ -19,17 +20,24 @@ public final class OrderHold {
     private final String orderId;
     private final List<Reservation> reservations;
     private final List<Reservation> added = new ArrayList<>();
+    private final boolean cancelled;
 
-    OrderHold(String orderId, List<Reservation> reservations) {
+    /** {@code cancelled}: this service has seen the order's {@code OrderCancelled} already. */
+    OrderHold(String orderId, List<Reservation> reservations, boolean cancelled) {
         this.orderId = orderId;
         this.reservations = List.copyOf(reservations);
+        this.cancelled = cancelled;
     }
 
     /**
      * Holds every line, or none and says which SKU failed first. An order that holds stock already was placed here
-     * before (the same order under a new event id): nothing changes.
+     * before (the same order under a new event id): nothing changes. An order cancelled before it was placed here
+     * holds nothing and is rejected.
      */
     public List<InventoryEvent> reserve(SortedMap<String, Integer> wanted, Map<String, Stock> stock) {
+        if (cancelled) {
+            return List.of(new StockRejected(orderId, StockRejected.Reason.ORDER_CANCELLED, wanted.firstKey()));
+        }
         if (!reservations.isEmpty()) {
             return List.of();
         }
@@ -42,11 +50,14 @@ public final class OrderHold {
                 return List.of(new StockRejected(orderId, StockRejected.Reason.OUT_OF_STOCK, line.getKey()));
             }
         }
+        List<PricedLine> lines = new ArrayList<>();
         wanted.forEach((sku, quantity) -> {
-            stock.get(sku).reserve(quantity);
-            added.add(Reservation.hold(orderId, sku, quantity));
+            Stock s = stock.get(sku);
+            s.reserve(quantity);
+            added.add(Reservation.hold(orderId, sku, quantity, s.price()));
+            lines.add(new PricedLine(sku, quantity, s.price()));
         });
-        return List.of(new StockReserved(orderId));
+        return List.of(new StockReserved(orderId, lines));
     }
 
     /** Gives back what the order holds; an order that holds nothing (rejected, never placed here) changes nothing. */
@@ -57,6 +68,11 @@ public final class OrderHold {
         }
         held.forEach(r -> r.release(stock.get(r.sku())));
         return List.of(new StockReleased(orderId));
+    }
+
+    /** The order was paid: what it holds is sold. Nothing to publish: the sale is the order's news. */
+    public void sell(Map<String, Stock> stock) {
+        held().forEach(r -> r.sell(stock.get(r.sku())));
     }
 
     /** The SKUs of what the order holds, to lock before {@link #release}. */
@@ -70,6 +86,6 @@ public final class OrderHold {
     }
 
     private List<Reservation> held() {
-        return reservations.stream().filter(r -> !r.released()).toList();
+        return reservations.stream().filter(r -> !r.released() && !r.sold()).toList();
     }
 }

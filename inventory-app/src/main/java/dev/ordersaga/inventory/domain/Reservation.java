@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Version;
 
+import java.math.BigDecimal;
 import java.util.UUID;
 
 /** One order line's hold on a SKU. */
@@ -23,14 +24,20 @@ public class Reservation {
 
     private boolean released;
 
+    private boolean sold;
+
+    @Column(name = "unit_price")
+    private BigDecimal unitPrice;
+
     @Version
     private long version;
 
     protected Reservation() {
     }
 
-    static Reservation hold(String orderId, String sku, int quantity) {
+    static Reservation hold(String orderId, String sku, int quantity, BigDecimal unitPrice) {
         Reservation r = new Reservation();
+        r.unitPrice = unitPrice;
         r.id = UUID.randomUUID();
         r.orderId = orderId;
         r.sku = sku;
@@ -39,11 +46,27 @@ public class Reservation {
     }
 
     void release(Stock stock) {
-        if (released) {
+        if (released || sold) {
             return;
         }
         stock.release(quantity);
         released = true;
+    }
+
+    void sell(Stock stock) {
+        if (released || sold) {
+            return;
+        }
+        stock.sell(quantity);
+        sold = true;
+    }
+
+    public boolean sold() {
+        return sold;
+    }
+
+    public BigDecimal unitPrice() {
+        return unitPrice;
     }
 
     public String sku() {

@@ -4,7 +4,13 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Version;
 
-/** Units of one SKU: {@code available} for new orders, {@code reserved} held by orders not cancelled. */
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * Units of one SKU: {@code available} for new orders, {@code reserved} held by orders not cancelled nor paid,
+ * {@code sold} to paid orders; and the unit price new reservations are made at.
+ */
 @Entity
 public class Stock {
 
@@ -14,6 +20,10 @@ public class Stock {
     private int available;
 
     private int reserved;
+
+    private int sold;
+
+    private BigDecimal price = BigDecimal.ZERO.setScale(2);
 
     @Version
     private long version;
@@ -46,6 +56,31 @@ public class Stock {
         }
         available -= quantity;
         reserved += quantity;
+    }
+
+    /** The unit price of new reservations; what is held keeps the price it was reserved at. */
+    public void setPrice(BigDecimal price) {
+        if (price.signum() < 0 || price.scale() > 2) {
+            throw new IllegalArgumentException("price must be at least 0, with at most two decimal places");
+        }
+        this.price = price.setScale(2, RoundingMode.UNNECESSARY);
+    }
+
+    /** Reserved units of a paid order leave the stock for good. */
+    public void sell(int quantity) {
+        if (quantity > reserved) {
+            throw new IllegalStateException("cannot sell " + quantity + " of " + sku + ": only " + reserved + " reserved");
+        }
+        reserved -= quantity;
+        sold += quantity;
+    }
+
+    public BigDecimal price() {
+        return price;
+    }
+
+    public int sold() {
+        return sold;
     }
 
     public void release(int quantity) {

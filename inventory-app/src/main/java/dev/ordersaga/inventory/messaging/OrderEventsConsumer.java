@@ -3,6 +3,8 @@ package dev.ordersaga.inventory.messaging;
 import dev.ordersaga.events.OrderEvent;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
 import dev.ordersaga.events.OrderEvent.OrderConfirmed;
+import dev.ordersaga.events.OrderEvent.OrderDeadlinePassed;
+import dev.ordersaga.events.OrderEvent.OrderPaid;
 import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import dev.ordersaga.inventory.domain.InventoryService;
 import dev.ordersaga.outbox.consumer.Inbound;
@@ -12,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Placed orders reserve stock; cancelled orders release it. */
+/** Placed orders reserve stock; cancelled orders release it (and are remembered); paid orders buy it. */
 @ApplicationScoped
 public class OrderEventsConsumer implements OrderEvent.Handler {
 
@@ -39,7 +41,17 @@ public class OrderEventsConsumer implements OrderEvent.Handler {
 
     @Override
     public void onOrderConfirmed(OrderConfirmed event) {
-        // a confirmed order keeps what it holds
+        // a confirmed order keeps what it holds until it is paid or cancelled
+    }
+
+    @Override
+    public void onOrderPaid(OrderPaid event) {
+        inventory.sell(event);
+    }
+
+    @Override
+    public void onOrderDeadlinePassed(OrderDeadlinePassed event) {
+        // order-app's timer: if it cancels the order, the OrderCancelled follows
     }
 
     @Override

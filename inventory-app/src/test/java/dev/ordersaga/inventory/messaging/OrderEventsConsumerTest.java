@@ -273,6 +273,83 @@ class OrderEventsConsumerTest {
         awaitStock(a, 9, 1);
     }
 
+    @Test
+    void anOrderPlacedAfterItsCancellationHoldsNothingAndIsRejected() {
+        String a = sku();
+        setStock(a, 10);
+        double rejectedBefore = written("StockRejected");
+        String orderId = orderId();
+        String cancel = newEventId();
+        publish(orderId, cancel, "OrderCancelled", cancelled(orderId));
+        awaitApplied(cancel);
+
+        String replayed = newEventId();
+        publish(orderId, replayed, "OrderPlaced", placed(orderId, line(a, 3)));
+        awaitApplied(replayed);
+        assertStock(a, 10, 0);
+        assertThat(written("StockRejected")).isEqualTo(rejectedBefore + 1);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "SELECT count(*) FROM reservation WHERE order_id = ?1").setParameter(1, orderId).getSingleResult()))
+                .isEqualTo(0L);
+    }
+
+    @Test
+    void anOrderPlacedAgainAfterItHeldAndReleasedIsRejectedToo() {
+        String a = sku();
+        setStock(a, 10);
+        String orderId = orderId();
+        publish(orderId, newEventId(), "OrderPlaced", placed(orderId, line(a, 3)));
+        awaitStock(a, 7, 3);
+        String cancel = newEventId();
+        publish(orderId, cancel, "OrderCancelled", cancelled(orderId));
+        awaitApplied(cancel);
+        assertStock(a, 10, 0);
+        double rejectedBefore = written("StockRejected");
+
+        String replayed = newEventId();
+        publish(orderId, replayed, "OrderPlaced", placed(orderId, line(a, 3)));
+        awaitApplied(replayed);
+        assertStock(a, 10, 0);
+        assertThat(written("StockRejected")).isEqualTo(rejectedBefore + 1);
+    }
+
+    @Test
+    void aPaidOrderSellsWhatItHeldAtThePriceItWasReservedAt() {
+        String a = sku();
+        given().contentType(ContentType.JSON).body("{\"available\": 10, \"price\": 2.50}").put("/stock/" + a)
+                .then().statusCode(200).body("price", equalTo(2.5f));
+        String orderId = orderId();
+        publish(orderId, newEventId(), "OrderPlaced", placed(orderId, line(a, 3)));
+        awaitStock(a, 7, 3);
+        // a new price applies to new reservations only
+        given().contentType(ContentType.JSON).body("{\"available\": 7, \"price\": 3.00}").put("/stock/" + a)
+                .then().statusCode(200);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "SELECT unit_price FROM reservation WHERE order_id = ?1").setParameter(1, orderId).getSingleResult()))
+                .satisfies(p -> assertThat((java.math.BigDecimal) p).isEqualByComparingTo("2.50"));
+
+        String paid = newEventId();
+        publish(orderId, paid, "OrderPaid", "{\"version\":1,\"orderId\":\"" + orderId
+                + "\",\"couponCode\":null,\"amount\":\"7.50\",\"paidAt\":\"2026-11-23T10:01:00Z\"}");
+        awaitApplied(paid);
+        given().get("/stock/" + a).then().statusCode(200)
+                .body("available", equalTo(7)).body("reserved", equalTo(0)).body("sold", equalTo(3));
+
+        String lateCancel = newEventId();
+        publish(orderId, lateCancel, "OrderCancelled", cancelled(orderId));
+        awaitApplied(lateCancel);
+        assertStock(a, 7, 0);
+    }
+
+    @Test
+    void aDeadlineOfTheOrderIsNoneOfItsBusiness() {
+        String orderId = orderId();
+        String deadline = newEventId();
+        publish(orderId, deadline, "OrderDeadlinePassed", "{\"version\":1,\"orderId\":\"" + orderId
+                + "\",\"deadline\":\"SAGA\",\"dueAt\":\"2026-11-23T10:00:30Z\"}");
+        awaitApplied(deadline);
+    }
+
     private static String sku() {
         return "SKU-" + UUID.randomUUID();
     }

@@ -1,9 +1,12 @@
 package dev.ordersaga.order.domain;
 
+import dev.ordersaga.events.InventoryEvent.PricedLine;
 import dev.ordersaga.events.InventoryEvent.StockRejected;
 import dev.ordersaga.events.OrderEvent;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
 import dev.ordersaga.events.OrderEvent.OrderConfirmed;
+import dev.ordersaga.events.OrderEvent.OrderDeadlinePassed.Deadline;
+import dev.ordersaga.events.OrderEvent.OrderPaid;
 import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -18,14 +21,19 @@ import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * An order and its saga state. It waits for stock and, if it names one, a coupon; all positive confirms it,
- * the first rejection cancels it. Results that arrive after the order is final change nothing: whatever they
+ * the first rejection cancels it, and so does its saga deadline. A confirmed order waits for the payment of its
+ * total until its payment deadline, which cancels it too. Results that arrive after the order is final change nothing: whatever they
  * hold is released by the {@code OrderCancelled} the holder receives after the {@code OrderPlaced}.
  * Every transition returns the events it causes, for the caller to add to the outbox.
  */
@@ -66,6 +74,21 @@ public class Order {
     @OrderColumn(name = "line_no")
     private List<OrderLine> lines = new ArrayList<>();
 
+    /** The deadline the order waits under, and the delayed event that will say it passed. */
+    @Enumerated(EnumType.STRING)
+    private Deadline deadline;
+
+    @Column(name = "deadline_event")
+    private UUID deadlineEvent;
+
+    @Column(name = "discount_percent")
+    private Integer discountPercent;
+
+    private BigDecimal total;
+
+    @Column(name = "paid_at")
+    private Instant paidAt;
+
     @Version
     private long version;
 
@@ -92,28 +115,100 @@ public class Order {
                 lines.stream().map(l -> new OrderEvent.Line(l.sku(), l.quantity())).toList(), couponCode, now)));
     }
 
-    /** Every line is held: confirms the order if the coupon (if any) is held too. */
-    public List<OrderEvent> noteStockReserved() {
+    /**
+     * Every line is held, at the unit prices given (none from an older inventory: the lines cost 0): confirms the
+     * order if the coupon (if any) is held too.
+     */
+    public List<OrderEvent> noteStockReserved(List<PricedLine> prices) {
         if (status != OrderStatus.PENDING) {
             return List.of();
         }
+        Map<String, BigDecimal> bySku = prices == null ? Map.of() : prices.stream()
+                .collect(Collectors.toMap(PricedLine::sku, PricedLine::unitPrice, (a, b) -> a));
+        lines.forEach(l -> l.price(bySku.getOrDefault(l.sku(), BigDecimal.ZERO).setScale(2, RoundingMode.HALF_UP)));
         stockReserved = true;
         return confirmIfComplete();
     }
 
+    /**
+     * Stock said no. {@code ORDER_CANCELLED} answers an {@code OrderPlaced} that reached inventory after the
+     * order's {@code OrderCancelled}: the order is cancelled here already, nothing changes.
+     */
     public List<OrderEvent> noteStockRejected(StockRejected.Reason why) {
-        return cancel(switch (why) {
-            case OUT_OF_STOCK -> OrderCancelled.Reason.OUT_OF_STOCK;
-            case UNKNOWN_SKU -> OrderCancelled.Reason.UNKNOWN_SKU;
-        });
+        return switch (why) {
+            case OUT_OF_STOCK -> cancel(OrderCancelled.Reason.OUT_OF_STOCK);
+            case UNKNOWN_SKU -> cancel(OrderCancelled.Reason.UNKNOWN_SKU);
+            case ORDER_CANCELLED -> List.of();
+        };
     }
 
-    public List<OrderEvent> noteCouponLocked() {
+    /** The coupon is held, for {@code discountPercent} off (none from an older coupon service: 0). */
+    public List<OrderEvent> noteCouponLocked(Integer discountPercent) {
         if (status != OrderStatus.PENDING || couponCode == null) {
             return List.of();
         }
         couponLocked = true;
+        this.discountPercent = discountPercent == null ? 0 : discountPercent;
         return confirmIfComplete();
+    }
+
+    /**
+     * A deadline passed: the saga's cancels an order still pending, the payment's an order confirmed and not paid.
+     * A deadline of a state the order has left (it fired while the order moved on) changes nothing.
+     */
+    public List<OrderEvent> noteDeadlinePassed(Deadline passed) {
+        if (passed == Deadline.SAGA && status == OrderStatus.PENDING) {
+            return cancel(OrderCancelled.Reason.SAGA_TIMEOUT);
+        }
+        if (passed == Deadline.PAYMENT && status == OrderStatus.CONFIRMED) {
+            status = OrderStatus.CANCELLED;
+            reason = OrderCancelled.Reason.PAYMENT_TIMEOUT;
+            return List.of(new OrderCancelled(id.toString(), reason, couponCode));
+        }
+        return List.of();
+    }
+
+    /**
+     * Pays the total of a confirmed order. Paying a paid order again with its total changes nothing. Throws
+     * {@link PaymentRefused} for an order that cannot be paid (pending, cancelled) or an amount that is not the total.
+     */
+    public List<OrderEvent> pay(BigDecimal amount, Instant now) {
+        if (status != OrderStatus.CONFIRMED && status != OrderStatus.PAID) {
+            throw new PaymentRefused(PaymentRefused.Why.NOT_PAYABLE, "order " + id + " is " + status + ": only a CONFIRMED order can be paid");
+        }
+        if (amount.compareTo(total) != 0) {
+            throw new PaymentRefused(PaymentRefused.Why.WRONG_AMOUNT, "the amount " + amount.toPlainString()
+                    + " is not the order's total " + total.toPlainString());
+        }
+        if (status == OrderStatus.PAID) {
+            return List.of();
+        }
+        status = OrderStatus.PAID;
+        paidAt = now;
+        return List.of(new OrderPaid(id.toString(), couponCode, total, now));
+    }
+
+    /** The deadline the order should wait under in its status: none once it is final. */
+    public Deadline wantedDeadline() {
+        return switch (status) {
+            case PENDING -> Deadline.SAGA;
+            case CONFIRMED -> Deadline.PAYMENT;
+            case PAID, CANCELLED -> null;
+        };
+    }
+
+    /** The order now waits under {@code kind}, which the delayed event {@code eventId} will report (or none). */
+    public void awaitDeadline(Deadline kind, UUID eventId) {
+        this.deadline = kind;
+        this.deadlineEvent = eventId;
+    }
+
+    public Deadline deadline() {
+        return deadline;
+    }
+
+    public UUID deadlineEvent() {
+        return deadlineEvent;
     }
 
     public List<OrderEvent> noteCouponRejected() {
@@ -133,9 +228,32 @@ public class Order {
     private List<OrderEvent> confirmIfComplete() {
         if (stockReserved && (couponCode == null || couponLocked)) {
             status = OrderStatus.CONFIRMED;
+            total = computeTotal();
             return List.of(new OrderConfirmed(id.toString(), couponCode));
         }
         return List.of();
+    }
+
+    /** Sum of the lines at their unit prices, less the coupon's percentage, rounded half up to cents. */
+    private BigDecimal computeTotal() {
+        BigDecimal sum = lines.stream()
+                .map(l -> (l.unitPrice() == null ? BigDecimal.ZERO : l.unitPrice()).multiply(BigDecimal.valueOf(l.quantity())))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        int percent = discountPercent == null ? 0 : discountPercent;
+        return sum.multiply(BigDecimal.valueOf(100 - percent)).divide(BigDecimal.valueOf(100), 2, RoundingMode.HALF_UP);
+    }
+
+    /** Known once the order is confirmed. */
+    public BigDecimal total() {
+        return total;
+    }
+
+    public Instant paidAt() {
+        return paidAt;
+    }
+
+    public Instant placedAt() {
+        return placedAt;
     }
 
     public UUID id() {

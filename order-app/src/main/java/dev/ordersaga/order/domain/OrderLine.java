@@ -3,6 +3,8 @@ package dev.ordersaga.order.domain;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 
+import java.math.BigDecimal;
+
 @Embeddable
 public class OrderLine {
 
@@ -11,6 +13,10 @@ public class OrderLine {
 
     @Column(nullable = false)
     private int quantity;
+
+    /** Known once inventory reserved the line. */
+    @Column(name = "unit_price")
+    private BigDecimal unitPrice;
 
     protected OrderLine() {
     }
@@ -29,5 +35,13 @@ public class OrderLine {
 
     public int quantity() {
         return quantity;
+    }
+
+    public BigDecimal unitPrice() {
+        return unitPrice;
+    }
+
+    void price(BigDecimal unitPrice) {
+        this.unitPrice = unitPrice;
     }
 }

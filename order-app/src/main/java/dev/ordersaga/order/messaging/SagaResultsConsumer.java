@@ -9,6 +9,12 @@ import dev.ordersaga.events.InventoryEvent;
 import dev.ordersaga.events.InventoryEvent.StockRejected;
 import dev.ordersaga.events.InventoryEvent.StockReleased;
 import dev.ordersaga.events.InventoryEvent.StockReserved;
+import dev.ordersaga.events.OrderEvent;
+import dev.ordersaga.events.OrderEvent.OrderCancelled;
+import dev.ordersaga.events.OrderEvent.OrderConfirmed;
+import dev.ordersaga.events.OrderEvent.OrderDeadlinePassed;
+import dev.ordersaga.events.OrderEvent.OrderPaid;
+import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import dev.ordersaga.order.domain.OrderService;
 import dev.ordersaga.outbox.consumer.Inbound;
 import dev.ordersaga.outbox.consumer.InboxConsumer;
@@ -17,9 +23,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Stock and coupon results move an order to CONFIRMED or CANCELLED. */
+/**
+ * Stock and coupon results move an order to CONFIRMED or CANCELLED; its own deadlines, delayed events on
+ * {@code orders.events}, cancel an order that waited too long. Its other events on that topic are its own news.
+ */
 @ApplicationScoped
-public class SagaResultsConsumer implements InventoryEvent.Handler, CouponEvent.Handler {
+public class SagaResultsConsumer implements InventoryEvent.Handler, CouponEvent.Handler, OrderEvent.Handler {
 
     static final String CONSUMER = "order-app";
 
@@ -41,6 +50,37 @@ public class SagaResultsConsumer implements InventoryEvent.Handler, CouponEvent.
     @Blocking
     public void onCouponEvents(ConsumerRecords<String, Inbound> records) {
         inbox.consume(CONSUMER, records, CouponEvent.class, e -> e.dispatch(this));
+    }
+
+    @Incoming("orders-events")
+    @Blocking
+    public void onOrderEvents(ConsumerRecords<String, Inbound> records) {
+        inbox.consume(CONSUMER, records, OrderEvent.class, e -> e.dispatch(this));
+    }
+
+    @Override
+    public void onOrderDeadlinePassed(OrderDeadlinePassed event) {
+        orders.deadlinePassed(event);
+    }
+
+    @Override
+    public void onOrderPlaced(OrderPlaced event) {
+        // written by this service: the order is already here
+    }
+
+    @Override
+    public void onOrderConfirmed(OrderConfirmed event) {
+        // written by this service
+    }
+
+    @Override
+    public void onOrderCancelled(OrderCancelled event) {
+        // written by this service
+    }
+
+    @Override
+    public void onOrderPaid(OrderPaid event) {
+        // written by this service
     }
 
     @Override

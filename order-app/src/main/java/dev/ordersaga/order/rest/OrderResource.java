@@ -3,6 +3,8 @@ package dev.ordersaga.order.rest;
 import dev.ordersaga.order.domain.Order;
 import dev.ordersaga.order.domain.OrderLine;
 import dev.ordersaga.order.domain.OrderService;
+import dev.ordersaga.order.domain.PaymentRefused;
+import dev.ordersaga.web.Problem;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -19,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 import java.util.UUID;
@@ -52,6 +55,28 @@ public class OrderResource {
     public OrderView get(@PathParam("id") String id) {
         return parse(id).flatMap(orders::find).map(OrderView::from)
                 .orElseThrow(() -> new NotFoundException("no order " + id));
+    }
+
+    /**
+     * Pays a CONFIRMED order its total: 200 with the PAID order; paying a PAID order again answers the same. A wrong
+     * amount is 422, an order PENDING or CANCELLED 409 (a payment that lost the race with the payment deadline).
+     */
+    @POST
+    @Path("/{id}/payment")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public OrderView pay(@PathParam("id") String id, @NotNull @Valid PaymentRequest body) {
+        return parse(id).flatMap(orderId -> orders.pay(orderId, body.amount())).map(OrderView::from)
+                .orElseThrow(() -> new NotFoundException("no order " + id));
+    }
+
+    @ServerExceptionMapper
+    public Response refused(PaymentRefused e) {
+        return switch (e.why()) {
+            case WRONG_AMOUNT -> Problem.response(422, "Wrong amount", e.getMessage(),
+                    List.of(new Problem.FieldError("amount", e.getMessage())));
+            case NOT_PAYABLE -> Problem.response(409, "Order not payable", e.getMessage(),
+                    List.of(new Problem.FieldError("status", e.getMessage())));
+        };
     }
 
     private static java.util.Optional<UUID> parse(String id) {

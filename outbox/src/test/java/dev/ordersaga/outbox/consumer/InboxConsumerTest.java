@@ -87,6 +87,14 @@ class InboxConsumerTest {
             @Override
             public void onOrderCancelled(OrderEvent.OrderCancelled e) {
             }
+
+            @Override
+            public void onOrderPaid(OrderEvent.OrderPaid e) {
+            }
+
+            @Override
+            public void onOrderDeadlinePassed(OrderEvent.OrderDeadlinePassed e) {
+            }
         };
     }
 
