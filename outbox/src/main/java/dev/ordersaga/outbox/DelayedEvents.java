@@ -73,8 +73,8 @@ public class DelayedEvents {
                          @ConfigProperty(name = "outbox.delete-after-insert", defaultValue = "true") boolean deleteAfterInsert,
                          @ConfigProperty(name = "outbox.delayed.batch-size", defaultValue = "500") int batchSize,
                          @ConfigProperty(name = "outbox.delayed.min-interval", defaultValue = "20ms") Duration minInterval,
-                         @ConfigProperty(name = "outbox.delayed.max-interval", defaultValue = "1s") Duration maxInterval,
-                         @ConfigProperty(name = "outbox.delayed.pending-refresh", defaultValue = "30s") Duration pendingRefresh) {
+                         @ConfigProperty(name = "outbox.delayed.max-interval", defaultValue = "2s") Duration maxInterval,
+                         @ConfigProperty(name = "outbox.delayed.pending-refresh", defaultValue = "60s") Duration pendingRefresh) {
         this.em = em;
         this.metrics = metrics;
         this.transactions = transactions;
@@ -163,13 +163,13 @@ public class DelayedEvents {
             Instant started = Instant.now();
             Instant wakeAt;
             try {
-                int n = fireDue(started);
-                if (n == batchSize) {
+                Pass pass = fire(started);
+                if (pass.fired() == batchSize) {
                     passes.incrementAndGet();
                     continue;
                 }
                 refreshPending();
-                Instant next = nextDue().orElse(Instant.MAX);
+                Instant next = pass.nextDue() == null ? Instant.MAX : pass.nextDue();
                 Instant latest = Instant.now().plus(maxInterval);
                 wakeAt = next.isAfter(latest) ? latest : next;
                 backoff = minInterval;
@@ -219,6 +219,16 @@ public class DelayedEvents {
      * table in the statement that writes it to the outbox, in due order. Returns how many fired.
      */
     public int fireDue(Instant now) {
+        return fire(now).fired();
+    }
+
+    /** What one pass fired and, when it did not fill a batch, the next due time after it (null: none). */
+    private record Pass(int fired, Instant nextDue) {
+    }
+
+    /** One transaction, one or two statements: the firing and, if the batch was not full, the next due time. */
+    private Pass fire(Instant now) {
+        Instant[] next = new Instant[1];
         List<Fired> batch = QuarkusTransaction.requiringNew().call(() -> em.unwrap(Session.class).doReturningWork(c -> {
             List<Fired> out = new ArrayList<>();
             try (PreparedStatement fire = c.prepareStatement("""
@@ -249,6 +259,13 @@ public class DelayedEvents {
                     delete.executeUpdate();
                 }
             }
+            if (out.size() < batchSize) {
+                try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT min(deliver_at) FROM outbox_delayed")) {
+                    rs.next();
+                    Timestamp t = rs.getTimestamp(1);
+                    next[0] = t == null ? null : t.toInstant();
+                }
+            }
             return out;
         }));
         Instant committed = Instant.now();
@@ -257,17 +274,7 @@ public class DelayedEvents {
             Log.infof("delayed event %s (%s of order %s) fired, due %s", f.id(), f.type(), f.aggregateId(), f.deliverAt());
         }
         fired.increment(batch.size());
-        return batch.size();
-    }
-
-    private java.util.Optional<Instant> nextDue() {
-        return QuarkusTransaction.requiringNew().call(() -> em.unwrap(Session.class).doReturningWork(c -> {
-            try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT min(deliver_at) FROM outbox_delayed")) {
-                rs.next();
-                Timestamp t = rs.getTimestamp(1);
-                return java.util.Optional.ofNullable(t).map(Timestamp::toInstant);
-            }
-        }));
+        return new Pass(batch.size(), next[0]);
     }
 
     /** Counting a million rows takes tens of milliseconds: done every {@code outbox.delayed.pending-refresh}. */
