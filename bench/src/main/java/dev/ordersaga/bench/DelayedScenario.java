@@ -56,7 +56,9 @@ final class DelayedScenario {
                 System.out.printf("bench: delayed: %d pending events written in %.1f s%n", pending, (System.nanoTime() - t) / 1e9);
                 idle.put("scheduler_off_percent_of_a_core", idleCpu(app));
             }
-            try (AppProcess app = Bench.start(Service.ORDER_APP, stack, Map.of("OUTBOX_DELETE_AFTER_INSERT", "false"), logs)) {
+            try (AppProcess app = Bench.start(Service.ORDER_APP, stack, Map.of("OUTBOX_DELETE_AFTER_INSERT", "false",
+                    // the orders placed below must not fire their deadlines during the measurements
+                    "ORDER_SAGA_DEADLINE", "1h"), logs)) {
                 idle.put("scheduler_on_percent_of_a_core", idleCpu(app));
                 results.put("delayed_pending", count(c, "SELECT count(*) FROM outbox_delayed WHERE aggregatetype = '" + PENDING + "'"));
 
@@ -109,12 +111,50 @@ final class DelayedScenario {
                 results.put("delayed_lateness_ms", lateness.summary());
                 results.put("delayed_order_app_cpu_ms_per_1000_fired", fired == 0 ? 0 : Math.round(cpuMs * 1000.0 / fired));
                 results.put("delayed_idle_cpu", idle);
+
+                // the service's normal work beside the million: POST /orders, which schedules a deadline in that table
+                Map<String, Object> placing = new LinkedHashMap<>();
+                placeOrders(app.url()); // warm-up of the request path
+                placing.put("with_1m_pending", placeOrders(app.url()).summary());
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("DELETE FROM outbox_delayed WHERE aggregatetype = '" + PENDING + "'");
+                    s.execute("VACUUM ANALYZE outbox_delayed");
+                }
+                placing.put("with_none_pending", placeOrders(app.url()).summary());
+                results.put("delayed_post_orders_ms_at_50_per_s", placing);
+                System.out.printf("bench: delayed: POST /orders at 50/s %s%n", placing);
                 System.out.printf("bench: delayed: %d fired at %s/s, lateness %s, idle %s%n", fired,
                         results.get("delayed_fire_rate_per_s"), lateness.summary(), idle);
             } finally {
                 cleanUp(c);
             }
         }
+    }
+
+    /** POST /orders at 50 per second for 15 s, open loop; the response times. */
+    private static Latencies placeOrders(String url) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/orders"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"customerId\": \"bench\", \"items\": [{\"sku\": \"BENCH-DELAYED\", \"quantity\": 1}]}"))
+                .build();
+        Latencies latencies = new Latencies();
+        java.util.List<java.util.concurrent.CompletableFuture<?>> inFlight = new java.util.ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 50 * 15; i++) {
+            long at = start + i * 20_000_000L;
+            long wait = at - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            long sent = System.nanoTime();
+            inFlight.add(client.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .thenAccept(r -> latencies.record(System.nanoTime() - sent)));
+        }
+        java.util.concurrent.CompletableFuture.allOf(inFlight.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        return latencies;
     }
 
     /** The order-app process's CPU over the profile's idle window, as a percentage of one core. */

@@ -20,7 +20,8 @@ final class Report {
         b.append("| figure | value |\n| --- | --- |\n");
         for (String k : List.of("relay_drain_events_per_s", "relay_cpu_ms_per_10k_events", "relay_peak_rss_mb",
                 "relay_idle_cpu_pct", "saga_max_sustained_orders_per_s", "delayed_pending", "delayed_fire_rate_per_s",
-                "delayed_lateness_ms", "delayed_fired_early", "delayed_order_app_cpu_ms_per_1000_fired", "delayed_idle_cpu")) {
+                "delayed_lateness_ms", "delayed_fired_early", "delayed_order_app_cpu_ms_per_1000_fired", "delayed_idle_cpu",
+                "delayed_post_orders_ms_at_50_per_s")) {
             b.append("| `").append(k).append("` | ").append(r.get(k)).append(" |\n");
         }
         table(b, "Commit to Kafka consumer (ms), by events/s", commit);
