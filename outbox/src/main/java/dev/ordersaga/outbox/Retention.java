@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Keeps the outbox (when rows are kept) and the inbox from growing without bound. An inbox entry only has to
+ * Keeps the outbox (when rows are kept), the inbox and the cancelled orders from growing without bound. An inbox entry only has to
  * outlive the longest redelivery window of its topic; the default two weeks is far past Kafka's usual retention.
  */
 @ApplicationScoped
@@ -42,9 +42,11 @@ public class Retention {
                 .setParameter(1, now.minus(outboxRetention)).executeUpdate();
         int inbox = em.createNativeQuery("DELETE FROM inbox WHERE received_at < ?1")
                 .setParameter(1, now.minus(inboxRetention)).executeUpdate();
-        if (outbox + inbox > 0) {
-            Log.infof("retention purged %d outbox rows and %d inbox rows", outbox, inbox);
+        int cancelled = em.createNativeQuery("DELETE FROM cancelled_order WHERE cancelled_at < ?1")
+                .setParameter(1, now.minus(inboxRetention)).executeUpdate();
+        if (outbox + inbox + cancelled > 0) {
+            Log.infof("retention purged %d outbox rows, %d inbox rows and %d cancelled orders", outbox, inbox, cancelled);
         }
-        return outbox + inbox;
+        return outbox + inbox + cancelled;
     }
 }

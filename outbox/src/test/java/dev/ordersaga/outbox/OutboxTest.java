@@ -33,6 +33,9 @@ class OutboxTest {
     Retention retention;
 
     @Inject
+    Cancellations cancellations;
+
+    @Inject
     EntityManager em;
 
     @Test
@@ -100,14 +103,19 @@ class OutboxTest {
         UUID fresh = QuarkusTransaction.requiringNew().call(() -> outbox.add(new InventoryEvent.StockReserved(orderId, java.util.List.of())));
         UUID seen = UUID.randomUUID();
         QuarkusTransaction.requiringNew().run(() -> inbox.record("retention-test", List.of(seen)));
+        QuarkusTransaction.requiringNew().run(() -> cancellations.remember(orderId, Instant.now()));
+        QuarkusTransaction.requiringNew().run(() -> cancellations.remember(orderId, Instant.now()));
 
         retention.purge(Instant.now());
         assertThat(count("SELECT count(*) FROM outbox WHERE id = '" + fresh + "'")).isOne();
         assertThat(count("SELECT count(*) FROM inbox WHERE event_id = '" + seen + "'")).isOne();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> cancellations.isCancelled(orderId))).isTrue();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> cancellations.isCancelled(UUID.randomUUID().toString()))).isFalse();
 
         retention.purge(Instant.now().plus(Duration.ofDays(30)));
         assertThat(count("SELECT count(*) FROM outbox WHERE id = '" + fresh + "'")).isZero();
         assertThat(count("SELECT count(*) FROM inbox WHERE event_id = '" + seen + "'")).isZero();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> cancellations.isCancelled(orderId))).as("kept as long as the inbox").isFalse();
     }
 
     @Test

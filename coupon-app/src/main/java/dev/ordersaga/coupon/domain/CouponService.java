@@ -4,6 +4,7 @@ import dev.ordersaga.events.CouponEvent;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
 import dev.ordersaga.events.OrderEvent.OrderPaid;
 import dev.ordersaga.events.OrderEvent.OrderPlaced;
+import dev.ordersaga.outbox.Cancellations;
 import dev.ordersaga.outbox.Outbox;
 import dev.ordersaga.outbox.RuleViolation;
 import io.quarkus.logging.Log;
@@ -23,10 +24,10 @@ public class CouponService {
     private static final int MAX_CODE_LENGTH = 64;
 
     private final CouponRepository coupons;
-    private final CancelledOrderRepository cancelled;
+    private final Cancellations cancelled;
     private final Outbox outbox;
 
-    public CouponService(CouponRepository coupons, CancelledOrderRepository cancelled, Outbox outbox) {
+    public CouponService(CouponRepository coupons, Cancellations cancelled, Outbox outbox) {
         this.coupons = coupons;
         this.cancelled = cancelled;
         this.outbox = outbox;

@@ -5,6 +5,7 @@ import dev.ordersaga.events.OrderEvent;
 import dev.ordersaga.events.OrderEvent.OrderCancelled;
 import dev.ordersaga.events.OrderEvent.OrderPaid;
 import dev.ordersaga.events.OrderEvent.OrderPlaced;
+import dev.ordersaga.outbox.Cancellations;
 import dev.ordersaga.outbox.Outbox;
 import dev.ordersaga.outbox.RuleViolation;
 import io.quarkus.logging.Log;
@@ -29,10 +30,10 @@ public class InventoryService {
 
     private final StockRepository stock;
     private final ReservationRepository reservations;
-    private final CancelledOrderRepository cancelled;
+    private final Cancellations cancelled;
     private final Outbox outbox;
 
-    public InventoryService(StockRepository stock, ReservationRepository reservations, CancelledOrderRepository cancelled,
+    public InventoryService(StockRepository stock, ReservationRepository reservations, Cancellations cancelled,
                             Outbox outbox) {
         this.stock = stock;
         this.reservations = reservations;
