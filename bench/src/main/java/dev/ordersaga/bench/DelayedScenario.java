@@ -74,14 +74,12 @@ final class DelayedScenario {
                     due.executeUpdate();
                 }
                 long cpuBefore = ProcStats.cpuMillis(app.process().pid());
-                Instant end = start.plusSeconds(seconds);
-                long deadline = System.nanoTime() + Duration.between(Instant.now(), end).plusSeconds(60).toNanos();
-                while (count(c, "SELECT count(*) FROM outbox_delayed WHERE aggregatetype = '" + DUE + "'") > 0) {
-                    if (System.nanoTime() > deadline) {
-                        notes.put("delayed", "not every due event fired within 60 s of the last due time");
-                        break;
-                    }
-                    Thread.sleep(500);
+                Duration untilLastDue = Duration.between(Instant.now(), start.plusSeconds(seconds));
+                try {
+                    org.awaitility.Awaitility.await().atMost(untilLastDue.plusSeconds(60)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> count(c, "SELECT count(*) FROM outbox_delayed WHERE aggregatetype = '" + DUE + "'") == 0);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    notes.put("delayed", "not every due event fired within 60 s of the last due time");
                 }
                 long cpuMs = ProcStats.cpuMillis(app.process().pid()) - cpuBefore;
 
@@ -157,10 +155,21 @@ final class DelayedScenario {
         return latencies;
     }
 
-    /** The order-app process's CPU over the profile's idle window, as a percentage of one core. */
+    /**
+     * The order-app process's CPU over the profile's idle window, as a percentage of one core, once the start-up work
+     * (JIT, Flyway, consumer joins) has settled: the first second that costs under 5 % of a core, within 30 s. The
+     * window itself is a measurement interval, not a wait for a state.
+     */
     private double idleCpu(AppProcess app) throws InterruptedException {
-        Thread.sleep(5_000); // past the start-up work (JIT, Flyway, consumer joins)
         long pid = app.process().pid();
+        long[] last = {ProcStats.cpuMillis(pid)};
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    long now = ProcStats.cpuMillis(pid);
+                    boolean settled = now - last[0] < 50;
+                    last[0] = now;
+                    return settled;
+                });
         long before = ProcStats.cpuMillis(pid);
         long window = profile.idleWindow.toMillis();
         Thread.sleep(window);

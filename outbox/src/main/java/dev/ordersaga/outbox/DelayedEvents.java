@@ -118,7 +118,7 @@ public class DelayedEvents {
     }
 
     /** Called by {@link Outbox#schedule} in the caller's transaction: counts and wakes the poller once it commits. */
-    void scheduled(String type, Instant deliverAt) {
+    void scheduled(Instant deliverAt) {
         boolean sooner = deliverAt.isBefore(plannedWake);
         afterCommit(() -> {
             scheduled.increment();

@@ -62,7 +62,7 @@ public class Outbox {
                 .setParameter(6, deliverAt)
                 .setParameter(7, Instant.now())
                 .executeUpdate();
-        delayed.scheduled(event.type(), deliverAt);
+        delayed.scheduled(deliverAt);
         return new Scheduled(id);
     }
 

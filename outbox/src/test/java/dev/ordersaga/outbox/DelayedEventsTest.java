@@ -105,12 +105,10 @@ class DelayedEventsTest {
         String orderId = UUID.randomUUID().toString();
         int n = 3000;
         Instant due = Instant.now().plusMillis(500);
-        List<Outbox.Scheduled> handles = QuarkusTransaction.requiringNew().call(() -> {
-            List<Outbox.Scheduled> hs = new ArrayList<>();
+        QuarkusTransaction.requiringNew().run(() -> {
             for (int i = 0; i < n; i++) {
-                hs.add(outbox.schedule(new StockReserved(orderId, java.util.List.of()), due));
+                outbox.schedule(new StockReserved(orderId, java.util.List.of()), due);
             }
-            return hs;
         });
         ExecutorService instances = Executors.newFixedThreadPool(4);
         try {
@@ -138,15 +136,12 @@ class DelayedEventsTest {
                 count("SELECT count(*) FROM outbox WHERE aggregateid = '" + orderId + "'") == n);
         assertThat(count("SELECT count(DISTINCT id) FROM outbox WHERE aggregateid = '" + orderId + "'")).isEqualTo(n);
         assertThat(count("SELECT count(*) FROM outbox_delayed WHERE aggregateid = '" + orderId + "'")).isZero();
-        assertThat(handles).hasSize(n);
     }
 
     /** Many rounds of a cancel racing the firing at the due time: exactly one of the two wins each round. */
     @Test
     void aCancelRacingTheFiringEitherWithdrawsItOrFindsItFired() throws Exception {
         ExecutorService canceller = Executors.newSingleThreadExecutor();
-        int cancelledRounds = 0;
-        int firedRounds = 0;
         try {
             for (int r = 0; r < 30; r++) {
                 int round = r;
@@ -162,18 +157,15 @@ class DelayedEventsTest {
                 });
                 boolean withdrawn = cancel.get(30, TimeUnit.SECONDS);
                 if (withdrawn) {
-                    cancelledRounds++;
                     awaitPassesAfter(due);
                     assertThat(inOutbox(handle)).as("round %d: withdrawn, so never fired", round).isZero();
                 } else {
-                    firedRounds++;
                     assertThat(inOutbox(handle)).as("round %d: not withdrawn, so it fired", round).isOne();
                 }
             }
         } finally {
             canceller.shutdownNow();
         }
-        assertThat(cancelledRounds + firedRounds).isEqualTo(30);
     }
 
     /** Until the poller has made two passes that started after {@code due}. */

@@ -106,7 +106,6 @@ class PaymentTest {
     /** A payment and the payment deadline at once, many times: exactly one wins each time, and only its event is written. */
     @Test
     void aPaymentRacingItsDeadlineNeverBothWins() throws Exception {
-        int paidRounds = 0;
         for (int round = 0; round < 20; round++) {
             String orderId = confirmed(null, null, "3.00", 1);
             UUID id = UUID.fromString(orderId);
@@ -130,9 +129,7 @@ class PaymentTest {
             assertThat(status).as("round %d", round).isEqualTo(paid ? "PAID" : "CANCELLED");
             assertThat(written("OrderPaid") - paidBefore).as("round %d: OrderPaid", round).isEqualTo(paid ? 1 : 0);
             assertThat(written("OrderCancelled") - cancelledBefore).as("round %d: OrderCancelled", round).isEqualTo(paid ? 0 : 1);
-            paidRounds += paid ? 1 : 0;
         }
-        assertThat(paidRounds).isBetween(0, 20);
     }
 
     private String confirmed(String coupon, Integer discountPercent, String unitPrice, int quantity) {
