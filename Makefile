@@ -3,7 +3,7 @@ MVN ?= mvn -B
 STACK = java -cp "local-stack/target/classes:$$(cat local-stack/target/classes/dev/ordersaga/stack/stack-classpath.txt)" \
 	dev.ordersaga.stack.LocalStack
 
-.PHONY: build run stop test bench clean
+.PHONY: build run stop test bench clean token
 
 build: ## compile and package every service (tests skipped)
 	$(MVN) -q package -DskipTests
@@ -13,6 +13,10 @@ run: build ## start Postgres, Kafka, the three services and the relay; Ctrl-C st
 
 stop: ## stop what `make run` started (data is kept)
 	@if [ -f local-stack/target/classes/dev/ordersaga/stack/stack-classpath.txt ]; then $(STACK) stop; fi
+
+token: ## print a bearer token for `make run`'s services: make token SUB=alice ROLES=customer (several: ROLES=stock-admin,coupon-admin)
+	@[ -f local-stack/target/classes/dev/ordersaga/stack/stack-classpath.txt ] || $(MVN) -q install -DskipTests -pl local-stack -am
+	@$(STACK) token "$(SUB)" "$(ROLES)"
 
 test: ## every test of the project, against a real Postgres and a real Kafka on free ports
 	$(MVN) verify

@@ -130,10 +130,11 @@ final class DelayedScenario {
     }
 
     /** POST /orders at 50 per second for 15 s, open loop; the response times. */
-    private static Latencies placeOrders(String url) throws Exception {
+    private Latencies placeOrders(String url) throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/orders"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + stack.tokens().mint("bench", "customer"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                         "{\"customerId\": \"bench\", \"items\": [{\"sku\": \"BENCH-DELAYED\", \"quantity\": 1}]}"))
                 .build();

@@ -29,6 +29,7 @@ final class SagaScenario {
     private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
 
     private final StackEndpoints stack;
+    private String token;
     private final Path logs;
     private final Bench.Profile profile;
     private final Path runningServices;
@@ -62,9 +63,11 @@ final class SagaScenario {
             }
             pids.put("kafka (stack JVM)", Bench.stackPid);
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // one token for the run, as a client would hold one: its verification is part of what is measured
+            token = "Bearer " + stack.tokens().mint("bench", "customer", "stock-admin");
             String sku = "BENCH-" + UUID.randomUUID();
             send(client, HttpRequest.newBuilder(URI.create(urls.get(Service.INVENTORY_APP) + "/stock/" + sku))
-                    .header("Content-Type", "application/json")
+                    .header("Content-Type", "application/json").header("Authorization", token)
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"available\": 1000000000}")).build());
 
             Map<String, Long> terminalAt = new ConcurrentHashMap<>();
@@ -143,7 +146,8 @@ final class SagaScenario {
             }
             long sent = System.nanoTime();
             HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .header("Content-Type", "application/json").header("Authorization", token)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             inFlight.add(client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((resp, err) -> {
                 long now = System.nanoTime();
                 done.incrementAndGet();

@@ -16,17 +16,22 @@ import java.util.Map;
 /** One packaged service running as a child process, its output in a log file. */
 public final class AppProcess implements AutoCloseable {
 
+    /** The variable that moves a service's health and metrics to a port of their own (Quarkus' management interface). */
+    public static final String MANAGEMENT_PORT = "MANAGEMENT_PORT";
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private AppProcess(String name, Process process, int port, Path log) {
+    private AppProcess(String name, Process process, int port, int managementPort, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -48,7 +53,8 @@ public final class AppProcess implements AutoCloseable {
         pb.environment().putAll(env);
         Process p = pb.start();
         Orphans.writePid(logDir.resolve(name + ".pid"), p.pid());
-        return new AppProcess(name, p, port, log);
+        int management = env.containsKey(MANAGEMENT_PORT) ? Integer.parseInt(env.get(MANAGEMENT_PORT)) : port;
+        return new AppProcess(name, p, port, management, log);
     }
 
     public String name() {
@@ -63,6 +69,11 @@ public final class AppProcess implements AutoCloseable {
         return port;
     }
 
+    /** Where health ({@code /q/health}) and metrics ({@code /q/metrics}) answer: the API's own URL for the relay. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     public Path log() {
         return log;
     }
@@ -74,7 +85,7 @@ public final class AppProcess implements AutoCloseable {
     /** Polls /q/health/ready until it answers 200; fails early if the process dies. */
     public AppProcess awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it was ready; see " + log);

@@ -17,6 +17,7 @@ import java.util.Optional;
  * run [--no-apps]  fixed ports (env overrides), data under .local/, Ctrl-C or `stop` ends it
  * serve DIR        free ports, data under DIR, ends when its standard input closes (tests)
  * stop             stops the stack that `run` started
+ * token SUB ROLES  prints a token for the stack that `run` starts, valid 24 h (ROLES comma-separated)
  * </pre>
  */
 public final class LocalStack implements AutoCloseable {
@@ -25,9 +26,12 @@ public final class LocalStack implements AutoCloseable {
     private final KafkaBroker kafka;
     private final List<AppProcess> apps = Collections.synchronizedList(new ArrayList<>());
 
-    private LocalStack(Postgres postgres, KafkaBroker kafka) {
+    private final Path tokenKeys;
+
+    private LocalStack(Postgres postgres, KafkaBroker kafka, Path tokenKeys) {
         this.postgres = postgres;
         this.kafka = kafka;
+        this.tokenKeys = tokenKeys;
     }
 
     static LocalStack start(Path home, int pgPort, int kafkaPort, int controllerPort) throws Exception {
@@ -35,7 +39,8 @@ public final class LocalStack implements AutoCloseable {
         try {
             pg.createDatabases(StackEndpoints.DATABASES);
             KafkaBroker kafka = KafkaBroker.start(home.resolve("kafka"), kafkaPort, controllerPort);
-            return new LocalStack(pg, kafka);
+            LocalTokens.in(home.resolve("jwt"));
+            return new LocalStack(pg, kafka, home.resolve("jwt"));
         } catch (Exception e) {
             pg.close();
             throw e;
@@ -49,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     StackEndpoints endpoints() {
-        return new StackEndpoints(postgres.port(), kafka.bootstrapServers());
+        return new StackEndpoints(postgres.port(), kafka.bootstrapServers(), tokenKeys);
     }
 
     void startServices(Path repoRoot, Path logDir) throws IOException {
@@ -66,7 +71,8 @@ public final class LocalStack implements AutoCloseable {
 
     private void startService(Service s, String name, int port, Path repoRoot, Path logDir) throws IOException {
         System.out.println("[local-stack] starting " + name + " on port " + port + " (log: " + logDir.resolve(name + ".log") + ")");
-        AppProcess app = AppProcess.start(name, s.jar(repoRoot), port, s.environment(endpoints(), port), logDir,
+        int management = s.hasManagementPort() ? s.defaultManagementPort() : port;
+        AppProcess app = AppProcess.start(name, s.jar(repoRoot), port, s.environment(endpoints(), port, management), logDir,
                 s.jvmArgs());
         apps.add(app);
         app.awaitReady(Duration.ofMinutes(2));
@@ -99,8 +105,9 @@ public final class LocalStack implements AutoCloseable {
             case "run" -> run(List.of(args).contains("--no-apps"));
             case "serve" -> serve(Path.of(args[1]));
             case "stop" -> stop();
+            case "token" -> token(args);
             default -> {
-                System.err.println("usage: LocalStack run [--no-apps] | serve DIR | stop");
+                System.err.println("usage: LocalStack run [--no-apps] | serve DIR | stop | token SUB ROLES");
                 System.exit(2);
             }
         }
@@ -154,21 +161,27 @@ public final class LocalStack implements AutoCloseable {
             stack.startServices(repo, home.resolve("logs"));
             System.out.println();
             for (AppProcess app : stack.apps) {
-                String docs = app.name().startsWith(Service.OUTBOX_RELAY.module) ? "metrics " + app.url() + "/q/metrics"
-                        : "API docs " + app.url() + "/q/swagger-ui";
-                System.out.printf("  %-14s %s   (health %s/q/health, %s)%n", app.name(), app.url(), app.url(), docs);
+                if (app.name().startsWith(Service.OUTBOX_RELAY.module)) {
+                    System.out.printf("  %-14s %s   (health %s/q/health, metrics %s/q/metrics)%n", app.name(), app.url(),
+                            app.url(), app.url());
+                } else {
+                    System.out.printf("  %-14s %s   (management %s: /q/health, /q/metrics, /q/openapi)%n", app.name(),
+                            app.url(), app.managementUrl());
+                }
             }
             System.out.println();
             // order-app inherits this environment: `ORDER_PAYMENT_TIMEOUT=20s make run` shortens the payment window
             System.out.printf("  deadlines: saga %s (ORDER_SAGA_DEADLINE), payment %s (ORDER_PAYMENT_TIMEOUT)%n",
                     envOr("ORDER_SAGA_DEADLINE", "30s"), envOr("ORDER_PAYMENT_TIMEOUT", "15m"));
-            System.out.println("  try: curl -s -XPUT -H 'Content-Type: application/json' -d '{\"available\":10,\"price\":4.99}' "
-                    + "http://127.0.0.1:" + Ports.fromEnv("INVENTORY_APP_PORT", 8081) + "/stock/SKU-1");
-            System.out.println("       curl -si -XPOST -H 'Content-Type: application/json' "
-                    + "-d '{\"customerId\":\"c-1\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":2}]}' "
+            System.out.println("  every request needs a token: make token SUB=<who> ROLES=<customer|stock-admin|coupon-admin|operator>");
+            System.out.println("  try: ADMIN=$(make -s token SUB=admin ROLES=stock-admin); ALICE=$(make -s token SUB=alice ROLES=customer)");
+            System.out.println("       curl -s -XPUT -H \"Authorization: Bearer $ADMIN\" -H 'Content-Type: application/json' "
+                    + "-d '{\"available\":10,\"price\":4.99}' http://127.0.0.1:" + Ports.fromEnv("INVENTORY_APP_PORT", 8081) + "/stock/SKU-1");
+            System.out.println("       curl -si -XPOST -H \"Authorization: Bearer $ALICE\" -H 'Content-Type: application/json' "
+                    + "-d '{\"items\":[{\"sku\":\"SKU-1\",\"quantity\":2}]}' "
                     + "http://127.0.0.1:" + Ports.fromEnv("ORDER_APP_PORT", 8080) + "/orders");
-            System.out.println("       curl -s -XPOST -H 'Content-Type: application/json' -d '{\"amount\":9.98}' "
-                    + "http://127.0.0.1:" + Ports.fromEnv("ORDER_APP_PORT", 8080) + "/orders/<id>/payment");
+            System.out.println("       curl -s -XPOST -H \"Authorization: Bearer $ALICE\" -H 'Content-Type: application/json' "
+                    + "-d '{\"amount\":9.98}' http://127.0.0.1:" + Ports.fromEnv("ORDER_APP_PORT", 8080) + "/orders/<id>/payment");
         }
         System.out.println("[local-stack] up; Ctrl-C or `make stop` stops everything");
         Thread.currentThread().join();
@@ -198,6 +211,20 @@ public final class LocalStack implements AutoCloseable {
         }
         System.out.println("[local-stack] stopping pid " + running.get().pid());
         Orphans.terminate(running.get(), Duration.ofSeconds(60));
+    }
+
+    /** `make token SUB=alice ROLES=customer`: the key pair is the one `make run` trusts (made here if missing). */
+    private static void token(String[] args) {
+        String subject = args.length > 1 ? args[1].trim() : "";
+        List<String> roles = args.length > 2 ? List.of(args[2].split(",")).stream().map(String::trim)
+                .filter(r -> !r.isEmpty()).toList() : List.of();
+        List<String> unknown = roles.stream().filter(r -> !LocalTokens.ROLES.contains(r)).toList();
+        if (subject.isEmpty() || roles.isEmpty() || !unknown.isEmpty()) {
+            System.err.println("usage: make token SUB=<subject> ROLES=<role>[,<role>...]; roles: "
+                    + String.join(", ", LocalTokens.ROLES) + (unknown.isEmpty() ? "" : "; unknown: " + unknown));
+            System.exit(2);
+        }
+        System.out.println(LocalTokens.in(runHome().resolve("jwt")).mint(subject, roles, Duration.ofHours(24)));
     }
 
     private static String envOr(String name, String fallback) {

@@ -24,7 +24,8 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.jdbc.url", stack.jdbcUrl(database),
                 "quarkus.datasource.username", StackEndpoints.USER,
                 "quarkus.datasource.password", StackEndpoints.PASSWORD,
-                "kafka.bootstrap.servers", stack.bootstrapServers());
+                "kafka.bootstrap.servers", stack.bootstrapServers(),
+                "mp.jwt.verify.publickey.location", stack.tokens().publicKeyLocation());
     }
 
     @Override

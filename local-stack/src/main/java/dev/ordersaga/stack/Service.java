@@ -48,15 +48,35 @@ public enum Service {
         return repoRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    /** The environment that points a service at a stack; the same names a Kubernetes manifest sets. */
+    /** Whether health and metrics are on a management port of their own (the three apps; the relay has no API). */
+    public boolean hasManagementPort() {
+        return this != OUTBOX_RELAY;
+    }
+
+    /** {@link #environment(StackEndpoints, int, int)} with a free management port. */
     public Map<String, String> environment(StackEndpoints stack, int httpPort) {
-        return Map.of(
+        return environment(stack, httpPort, hasManagementPort() ? Ports.free() : httpPort);
+    }
+
+    /** The environment that points a service at a stack; the same names a Kubernetes manifest sets. */
+    public Map<String, String> environment(StackEndpoints stack, int httpPort, int managementPort) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
                 "DB_HOST", "127.0.0.1",
                 "DB_PORT", Integer.toString(stack.postgresPort()),
                 "DB_NAME", database,
                 "DB_USER", StackEndpoints.USER,
                 "DB_PASSWORD", StackEndpoints.PASSWORD,
-                "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+                "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                "JWT_PUBLIC_KEY_LOCATION", stack.tokens().publicKeyLocation()));
+        if (hasManagementPort()) {
+            env.put(AppProcess.MANAGEMENT_PORT, Integer.toString(managementPort));
+        }
+        return Map.copyOf(env);
+    }
+
+    /** `make run`'s management port of this service: 9080, 9081, 9082 (or {@code <PORT VARIABLE>_MANAGEMENT}). */
+    int defaultManagementPort() {
+        return Ports.fromEnv(portVariable.replace("_PORT", "_MANAGEMENT_PORT"), defaultPort + 1000);
     }
 }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
-/** Where a running stack listens. */
-public record StackEndpoints(int postgresPort, String bootstrapServers) {
+/** Where a running stack listens, and the folder of its token keys ({@link LocalTokens}). */
+public record StackEndpoints(int postgresPort, String bootstrapServers, Path tokenKeys) {
 
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
@@ -30,10 +30,16 @@ public record StackEndpoints(int postgresPort, String bootstrapServers) {
         return new org.postgresql.Driver().connect(jdbcUrl(database), p);
     }
 
+    /** Signs tokens the stack's services trust. */
+    public LocalTokens tokens() {
+        return LocalTokens.in(tokenKeys);
+    }
+
     void write(Path file) throws IOException {
         Properties p = new Properties();
         p.setProperty("postgres.port", Integer.toString(postgresPort));
         p.setProperty("kafka.bootstrap.servers", bootstrapServers);
+        p.setProperty("token.keys", tokenKeys.toAbsolutePath().toString());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
             p.store(out, null);
@@ -46,6 +52,7 @@ public record StackEndpoints(int postgresPort, String bootstrapServers) {
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
         }
-        return new StackEndpoints(Integer.parseInt(p.getProperty("postgres.port")), p.getProperty("kafka.bootstrap.servers"));
+        return new StackEndpoints(Integer.parseInt(p.getProperty("postgres.port")), p.getProperty("kafka.bootstrap.servers"),
+                Path.of(p.getProperty("token.keys")));
     }
 }

@@ -46,7 +46,45 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unknownJsonField(UnrecognizedPropertyException e) {
-        return badJson(e);
+        String field = path(e);
+        String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(Object::toString)
+                .sorted().collect(Collectors.joining(", "));
+        String message = "unknown field (known: " + known + ")";
+        return Problem.response(400, "Malformed request body", field + ": " + message,
+                List.of(new Problem.FieldError(field, message)));
+    }
+
+    /** No token, or one that does not verify (signature, issuer, expiry): 401 with a Bearer challenge. */
+    @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class, io.quarkus.security.AuthenticationFailedException.class})
+    public Response unauthorized(Exception e) {
+        return Response.fromResponse(Problem.response(401, "Unauthorized",
+                        "a valid bearer token is required (Authorization: Bearer ...)",
+                        List.of(new Problem.FieldError("Authorization", "missing or not a valid token"))))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    /** A valid token without the role the endpoint needs, or acting for someone else. */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        String detail = e.getMessage() == null || e.getMessage().isBlank() ? "the token's roles do not allow this" : e.getMessage();
+        return Problem.response(403, "Forbidden", detail, List.of(new Problem.FieldError("Authorization", detail)));
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return e.response();
+    }
+
+    @ServerExceptionMapper
+    public Response tooLarge(BoundedBody.TooLarge e) {
+        return Problem.response(413, "Request body too large", e.getMessage(), List.of(new Problem.FieldError("body", e.getMessage())));
+    }
+
+    /** What no other mapper knows: a 500 problem body, never an HTML or text page, with the cause in the log. */
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        Log.errorf(e, "request failed: %s", e.toString());
+        return Problem.response(500, "Internal Server Error", "the request failed; the service log has the cause");
     }
 
     @ServerExceptionMapper

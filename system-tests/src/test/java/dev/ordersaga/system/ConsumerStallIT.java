@@ -27,11 +27,12 @@ class ConsumerStallIT {
     private final RunningSystem system = RunningSystem.shared();
     private final String orders = system.url(Service.ORDER_APP);
     private final String inventory = system.url(Service.INVENTORY_APP);
+    private final String inventoryManagement = system.managementUrl(Service.INVENTORY_APP);
 
     @Test
     void aRowLockHeldLongerThanTheMaxAgeDelaysOrdersAndLosesNothing() throws Exception {
         String sku = "STALL-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body("{\"available\": 10}").put(inventory + "/stock/" + sku).then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{\"available\": 10}").put(inventory + "/stock/" + sku).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
         double parkedBefore = parked();
 
         String waiting;
@@ -44,10 +45,10 @@ class ConsumerStallIT {
             Instant released = Instant.now().plus(HOLD);
             waiting = place(sku, 2);
             // the consumer is stuck behind the lock: not ready, still alive, the order still pending
-            await().atMost(Duration.ofSeconds(60)).until(() -> given().get(inventory + "/q/health/ready").statusCode() == 503);
-            assertThat(given().get(inventory + "/q/health/ready").asString()).contains("retrying");
+            await().atMost(Duration.ofSeconds(60)).until(() -> given().get(inventoryManagement + "/q/health/ready").statusCode() == 503);
+            assertThat(given().get(inventoryManagement + "/q/health/ready").asString()).contains("retrying");
             await().atMost(HOLD.plusSeconds(30)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                assertThat(given().get(inventory + "/q/health/live").statusCode()).isEqualTo(200);
+                assertThat(given().get(inventoryManagement + "/q/health/live").statusCode()).isEqualTo(200);
                 assertThat(status(waiting)).isEqualTo("PENDING");
                 return Instant.now().isAfter(released);
             });
@@ -60,14 +61,14 @@ class ConsumerStallIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> !"PENDING".equals(status(next)));
         assertThat(status(next)).isEqualTo("CONFIRMED");
         given().get(inventory + "/stock/" + sku).then().body("available", equalTo(5)).body("reserved", equalTo(5));
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().get(inventory + "/q/health/ready").statusCode() == 200);
-        given().get(inventory + "/q/health/live").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get(inventoryManagement + "/q/health/ready").statusCode() == 200);
+        given().get(inventoryManagement + "/q/health/live").then().statusCode(200);
         assertThat(parked()).isEqualTo(parkedBefore);
     }
 
     private String place(String sku, int quantity) {
         return given().contentType(ContentType.JSON)
-                .body("{\"customerId\":\"c-stall\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}]}")
+                .body("{\"customerId\":\"c-1\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}]}")
                 .post(orders + "/orders").then().statusCode(202).extract().path("id");
     }
 
@@ -76,6 +77,6 @@ class ConsumerStallIT {
     }
 
     private double parked() {
-        return Prometheus.sum(given().get(inventory + "/q/metrics").asString(), "inbox_events_total", "outcome=\"parked\"");
+        return Prometheus.sum(given().get(inventoryManagement + "/q/metrics").asString(), "inbox_events_total", "outcome=\"parked\"");
     }
 }

@@ -42,11 +42,12 @@ class PostgresOutageIT {
     private final String inventory = system.url(Service.INVENTORY_APP);
     private final String coupons = system.url(Service.COUPON_APP);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String token = dev.ordersaga.stack.TestTokens.bearer("c-1", "customer");
 
     @Test
     void everyAcceptedOrderEndsFinalAfterTheDatabaseComesBack() throws Exception {
         String sku = "OUTAGE-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body("{\"available\": 1000}").put(inventory + "/stock/" + sku).then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{\"available\": 1000}").put(inventory + "/stock/" + sku).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
         List<String> codes = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             String code = "OUT-" + UUID.randomUUID().toString().substring(0, 8);
@@ -64,11 +65,12 @@ class PostgresOutageIT {
                 // every other order takes a coupon, from a few: later orders contend for coupons used already
                 String code = n % 2 == 0 ? codes.get((n / 2) % codes.size()) : null;
                 n++;
-                String body = "{\"customerId\":\"c-outage\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]"
+                String body = "{\"customerId\":\"c-1\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]"
                         + (code == null ? "" : ",\"couponCode\":\"" + code + "\"") + "}";
                 try {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(orders + "/orders"))
                             .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                            .header("Authorization", token)
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                     Matcher m = ID.matcher(r.body());
                     if (r.statusCode() == 202 && m.find()) {

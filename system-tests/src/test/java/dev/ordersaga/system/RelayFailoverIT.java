@@ -56,7 +56,7 @@ class RelayFailoverIT {
 
             String sku = "SKU-" + UUID.randomUUID();
             given().contentType(ContentType.JSON).body("{\"available\": 1000000}").put(inventory + "/stock/" + sku)
-                    .then().statusCode(200);
+                    .then().statusCode(201);
             List<String> placed = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<Void> load = CompletableFuture.runAsync(() -> placeOrders(sku, placed, stop));
@@ -142,7 +142,7 @@ class RelayFailoverIT {
                 given().contentType(ContentType.JSON).body("{\"code\": \"" + coupon + "\", \"discountPercent\": 5}")
                         .post(coupons + "/coupons").then().statusCode(201);
             }
-            String body = "{\"customerId\": \"c-failover\", \"items\": [{\"sku\": \"" + sku + "\", \"quantity\": 1}]"
+            String body = "{\"customerId\": \"c-1\", \"items\": [{\"sku\": \"" + sku + "\", \"quantity\": 1}]"
                     + (coupon == null ? "" : ", \"couponCode\": \"" + coupon + "\"") + "}";
             placed.add(given().contentType(ContentType.JSON).body(body).post(orders + "/orders")
                     .then().statusCode(202).extract().path("id"));

@@ -1,6 +1,8 @@
 package dev.ordersaga.system;
 
 import dev.ordersaga.stack.AppProcess;
+import dev.ordersaga.stack.LocalTokens;
+import dev.ordersaga.stack.TestTokens;
 import dev.ordersaga.stack.Ports;
 import dev.ordersaga.stack.RepoRoot;
 import dev.ordersaga.stack.Service;
@@ -37,6 +39,8 @@ final class RunningSystem {
     static synchronized RunningSystem shared() {
         if (shared == null) {
             RunningSystem system = new RunningSystem(TestStack.shared());
+            // one identity for the end-to-end tests: customer c-1 with every role (the role rules are tested per app)
+            TestTokens.actAs("c-1", LocalTokens.ROLES.toArray(String[]::new));
             Runtime.getRuntime().addShutdownHook(new Thread(system::stop, "system-stop"));
             for (Service s : Service.START_ORDER) {
                 system.apps.put(s, start(s, system.stack, Map.of()));
@@ -48,6 +52,11 @@ final class RunningSystem {
 
     String url(Service s) {
         return apps.get(s).url();
+    }
+
+    /** Health and metrics of a service (its management port; the relay's own port). */
+    String managementUrl(Service s) {
+        return apps.get(s).managementUrl();
     }
 
     /**

@@ -4,6 +4,6 @@ package dev.ordersaga.coupon.domain;
 public class CouponAlreadyIssued extends RuntimeException {
 
     public CouponAlreadyIssued(String code) {
-        super("coupon " + code + " already exists");
+        super("coupon " + code + " already exists with another discount");
     }
 }

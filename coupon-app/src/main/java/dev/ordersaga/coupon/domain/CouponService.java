@@ -34,15 +34,24 @@ public class CouponService {
     }
 
     @Transactional
-    public Coupon issue(String code, int discountPercent) {
+    public Issued issue(String code, int discountPercent) {
         coupons.lockCode(code);
-        if (coupons.findByIdOptional(code).isPresent()) {
-            throw new CouponAlreadyIssued(code);
+        java.util.Optional<Coupon> existing = coupons.findByIdOptional(code);
+        if (existing.isPresent()) {
+            if (existing.get().discountPercent() != discountPercent) {
+                throw new CouponAlreadyIssued(code);
+            }
+            Log.infof("coupon %s issued again with the same discount: unchanged (%s)", code, existing.get().status());
+            return new Issued(existing.get(), false);
         }
         Coupon c = Coupon.issue(code, discountPercent);
         coupons.persist(c);
         Log.infof("coupon %s issued (%d%%)", code, discountPercent);
-        return c;
+        return new Issued(c, true);
+    }
+
+    /** The coupon a request issued, and whether it created it (a repeat of the same request does not). */
+    public record Issued(Coupon coupon, boolean created) {
     }
 
     public Optional<Coupon> find(String code) {

@@ -3,7 +3,10 @@ package dev.ordersaga.coupon.rest;
 import dev.ordersaga.coupon.domain.Coupon;
 import dev.ordersaga.coupon.domain.CouponAlreadyIssued;
 import dev.ordersaga.coupon.domain.CouponService;
+import dev.ordersaga.web.Caller;
 import dev.ordersaga.web.Problem;
+import dev.ordersaga.web.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -13,7 +16,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -47,12 +49,16 @@ public class CouponResource {
         this.coupons = coupons;
     }
 
+    /** 201 with the new coupon; the same request again 200 with the coupon as it is now; another discount 409. */
     @POST
+    @RolesAllowed(Caller.COUPON_ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response issue(@NotNull @Valid IssueCouponRequest body, @Context UriInfo uri) {
-        Coupon c = coupons.issue(body.code(), body.discountPercent());
-        return Response.created(uri.getBaseUriBuilder().path("coupons").path(c.code()).build())
-                .entity(CouponView.from(c)).build();
+        CouponService.Issued issued = coupons.issue(body.code(), body.discountPercent());
+        CouponView view = CouponView.from(issued.coupon());
+        return issued.created()
+                ? Response.created(uri.getBaseUriBuilder().path("coupons").path(view.code()).build()).entity(view).build()
+                : Response.ok(view).build();
     }
 
     @ServerExceptionMapper
@@ -62,7 +68,9 @@ public class CouponResource {
 
     @GET
     @Path("/{code}")
+    @RolesAllowed({Caller.STOCK_ADMIN, Caller.COUPON_ADMIN, Caller.OPERATOR})
     public CouponView get(@PathParam("code") String code) {
-        return coupons.find(code).map(CouponView::from).orElseThrow(() -> new NotFoundException("no coupon " + code));
+        return coupons.find(code).map(CouponView::from)
+                .orElseThrow(() -> new ProblemException(404, "Not Found", "code", "no coupon " + code));
     }
 }

@@ -28,6 +28,14 @@ import static org.hamcrest.Matchers.equalTo;
 @WithTestResource(value = LocalStackResource.class, initArgs = @ResourceArg(name = "database", value = "coupons"))
 class OrderEventsConsumerTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void identity() {
+        dev.ordersaga.stack.TestTokens.actAs("admin", "coupon-admin");
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
@@ -310,20 +318,20 @@ class OrderEventsConsumerTest {
                 .setParameter(1, eventId).getSingleResult()).longValue());
     }
 
-    private static double duplicates() {
+    private double duplicates() {
         return metric("inbox_events_total", "consumer=\"coupon-app\"", "outcome=\"duplicate\"");
     }
 
-    private static double parked() {
+    private double parked() {
         return metric("inbox_events_total", "consumer=\"coupon-app\"", "outcome=\"parked\"");
     }
 
     /** Events of this type this service has written to its outbox so far. */
-    private static double written(String type) {
+    private double written(String type) {
         return metric("outbox_events_written_total", "aggregatetype=\"coupons\"", "type=\"" + type + "\"");
     }
 
-    private static double metric(String name, String... labels) {
-        return Prometheus.sum(given().get("/q/metrics").then().statusCode(200).extract().asString(), name, labels);
+    private double metric(String name, String... labels) {
+        return Prometheus.sum(given().get(metrics).then().statusCode(200).extract().asString(), name, labels);
     }
 }

@@ -27,6 +27,11 @@ import static org.hamcrest.Matchers.nullValue;
 @WithTestResource(value = LocalStackResource.class, initArgs = @ResourceArg(name = "database", value = "coupons"))
 class CouponResourceTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void identity() {
+        dev.ordersaga.stack.TestTokens.actAs("admin", "coupon-admin");
+    }
+
     @Test
     void anIssuedCouponIsAvailableAndCanBeReadBack() {
         String code = code();
@@ -91,6 +96,10 @@ class CouponResourceTest {
         problem(coupon("C".repeat(65), 10), "code");
         problem("{\"code\": \"" + code + "\", \"discountPercent\": 10", "body");
         problem("", "body");
+        problem("{\"code\": \"" + code + "\", \"discountPercent\": 10.5}", "discountPercent");
+        problem("{\"code\": \"" + code + "\", \"discountPercent\": \"10\"}", "discountPercent");
+        problem("{\"code\": \"" + code + "\", \"discount\": 10}", "discount");
+        problem("{\"code\": 1234, \"discountPercent\": 10}", "code");
         // none of it was stored
         given().get("/coupons/" + code).then().statusCode(404);
     }
@@ -117,9 +126,10 @@ class CouponResourceTest {
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<Integer>> statuses = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
+                    int discount = i % 2 == 0 ? 10 : 20; // half repeat the winner's request, half conflict with it
                     statuses.add(pool.submit(() -> {
                         start.await();
-                        return given().contentType(ContentType.JSON).body(coupon(code, 10)).post("/coupons").statusCode();
+                        return given().contentType(ContentType.JSON).body(coupon(code, discount)).post("/coupons").statusCode();
                     }));
                 }
                 start.countDown();
@@ -127,7 +137,9 @@ class CouponResourceTest {
                 for (Future<Integer> status : statuses) {
                     got.add(status.get());
                 }
-                assertThat(got).as("round %d", round).containsOnly(201, 409).containsOnlyOnce(201);
+                assertThat(got).as("round %d", round).containsOnly(201, 200, 409).containsOnlyOnce(201);
+                assertThat(got.stream().filter(g -> g == 200).count()).as("round %d: repeats of the winner", round).isEqualTo(3);
+                assertThat(got.stream().filter(g -> g == 409).count()).as("round %d: the other discount", round).isEqualTo(4);
             }
         } finally {
             pool.shutdownNow();

@@ -41,19 +41,32 @@ public class InventoryService {
         this.outbox = outbox;
     }
 
-    /** Sets what new orders can reserve and, if given, at what unit price; without one the price stays (0 when new). */
+    /** Stock after a write, and whether the write created the SKU. */
+    public record Written(Stock stock, boolean created) {
+    }
+
+    /**
+     * Sets what new orders can reserve and, if given, at what unit price; without one the price stays (0 when new).
+     * With {@code expectedVersion} the write happens only if the stock is still at that version (it exists and
+     * nothing, an order's reservation included, changed it since): otherwise {@link StockChanged}.
+     */
     @Transactional
-    public Stock setAvailable(String sku, int available, BigDecimal price) {
+    public Written setAvailable(String sku, int available, BigDecimal price, java.util.OptionalLong expectedVersion) {
         if (available < 0) {
             throw new IllegalArgumentException("available must not be negative");
         }
-        Stock s = stock.lockOrCreate(sku);
+        StockRepository.Locked locked = stock.lockOrCreate(sku);
+        Stock s = locked.stock();
+        if (expectedVersion.isPresent() && (locked.created() || s.version() != expectedVersion.getAsLong())) {
+            throw new StockChanged(sku);
+        }
         s.setAvailable(available);
         if (price != null) {
             s.setPrice(price);
         }
-        Log.infof("stock of %s set to %d available at %s (%d reserved)", sku, s.available(), s.price(), s.reserved());
-        return s;
+        Log.infof("stock of %s set to %d available at %s (%d reserved)%s", sku, s.available(), s.price(), s.reserved(),
+                locked.created() ? ", new SKU" : "");
+        return new Written(s, locked.created());
     }
 
     public Optional<Stock> find(String sku) {

@@ -75,6 +75,11 @@ public class Stock {
         sold += quantity;
     }
 
+    /** Changes with every write, an order's reservation included: the stock's ETag. */
+    public long version() {
+        return version;
+    }
+
     public BigDecimal price() {
         return price;
     }

@@ -27,11 +27,15 @@ public class StockRepository implements PanacheRepositoryBase<Stock, String> {
         return locked;
     }
 
+    /** A locked stock row, and whether this transaction created it. */
+    public record Locked(Stock stock, boolean created) {
+    }
+
     /** Inserts the SKU with nothing available if it is new, then locks it: two first writes of one SKU both succeed. */
-    public Stock lockOrCreate(String sku) {
-        getEntityManager().createNativeQuery(
+    public Locked lockOrCreate(String sku) {
+        int inserted = getEntityManager().createNativeQuery(
                         "INSERT INTO stock (sku, available, reserved, version) VALUES (?1, 0, 0, 0) ON CONFLICT (sku) DO NOTHING")
                 .setParameter(1, sku).executeUpdate();
-        return lock(sku).orElseThrow();
+        return new Locked(lock(sku).orElseThrow(), inserted == 1);
     }
 }

@@ -1,6 +1,7 @@
 package dev.ordersaga.inventory.rest;
 
 import dev.ordersaga.stack.LocalStackResource;
+import dev.ordersaga.stack.RawHttp;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,12 +26,17 @@ import static org.hamcrest.Matchers.hasItem;
 @WithTestResource(value = LocalStackResource.class, initArgs = @ResourceArg(name = "database", value = "inventory"))
 class StockResourceTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void identity() {
+        dev.ordersaga.stack.TestTokens.actAs("admin", "stock-admin");
+    }
+
     @Test
     void stockThatIsSetCanBeReadBack() {
         String sku = sku();
         given().contentType(ContentType.JSON).body("{\"available\": 10}")
                 .when().put("/stock/" + sku)
-                .then().statusCode(200)
+                .then().statusCode(201)
                 .body("sku", equalTo(sku))
                 .body("available", equalTo(10))
                 .body("reserved", equalTo(0));
@@ -43,7 +49,7 @@ class StockResourceTest {
     @Test
     void settingAgainReplacesWhatIsAvailable() {
         String sku = sku();
-        given().contentType(ContentType.JSON).body("{\"available\": 10}").put("/stock/" + sku).then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{\"available\": 10}").put("/stock/" + sku).then().statusCode(201);
         given().contentType(ContentType.JSON).body("{\"available\": 0}").put("/stock/" + sku)
                 .then().statusCode(200).body("available", equalTo(0)).body("reserved", equalTo(0));
         given().get("/stock/" + sku).then().statusCode(200).body("available", equalTo(0));
@@ -66,6 +72,10 @@ class StockResourceTest {
         problem(sku, "{\"available\": 10", "body");
         problem(sku, "", "body");
         problem("S".repeat(65), "{\"available\": 10}", "sku");
+        problem(sku, "{\"available\": 1.5}", "available");
+        problem(sku, "{\"available\": \"2\"}", "available");
+        problem(sku, "{\"available\": 2, \"prise\": 1.00}", "prise");
+        problem(sku, "{\"available\": 2, \"price\": \"1.00\"}", "price");
         // nothing of the refused requests was stored
         given().get("/stock/" + sku).then().statusCode(404);
     }
@@ -73,9 +83,21 @@ class StockResourceTest {
     @Test
     void refusedInputLeavesExistingStockAsItWas() {
         String sku = sku();
-        given().contentType(ContentType.JSON).body("{\"available\": 7}").put("/stock/" + sku).then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{\"available\": 7}").put("/stock/" + sku).then().statusCode(201);
         problem(sku, "{\"available\": -5}", "available");
         given().get("/stock/" + sku).then().statusCode(200).body("available", equalTo(7));
+    }
+
+    @Test
+    void aNulInTheSkuIsRefusedNotSentToTheDatabase() {
+        String base = "http://127.0.0.1:" + io.restassured.RestAssured.port;
+        String auth = "Authorization: " + dev.ordersaga.stack.TestTokens.bearer("admin", "stock-admin");
+        for (RawHttp.Answer answer : List.of(RawHttp.send(base, "GET", "/stock/a%00b", null, auth),
+                RawHttp.send(base, "PUT", "/stock/a%00b", "{\"available\": 1}".getBytes(), "Content-Type: application/json", auth))) {
+            assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.body()).contains("\"field\":\"path\"");
+        }
     }
 
     @Test
@@ -106,9 +128,12 @@ class StockResourceTest {
                     }));
                 }
                 start.countDown();
+                List<Integer> answers = new ArrayList<>();
                 for (Future<Integer> status : statuses) {
-                    assertThat(status.get()).isEqualTo(200);
+                    answers.add(status.get());
                 }
+                // one write created the SKU, the others replaced it
+                assertThat(answers).containsOnly(200, 201).containsOnlyOnce(201);
                 given().get("/stock/" + sku).then().statusCode(200).body("available", equalTo(10));
             }
         } finally {

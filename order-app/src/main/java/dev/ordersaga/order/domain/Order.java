@@ -66,6 +66,10 @@ public class Order {
     @Column(name = "idempotency_key")
     private String idempotencyKey;
 
+    /** What the request with the idempotency key asked for ({@link #fingerprint}); null for older orders. */
+    @Column(name = "idempotency_fingerprint")
+    private String idempotencyFingerprint;
+
     @Column(name = "placed_at", nullable = false)
     private Instant placedAt;
 
@@ -109,6 +113,7 @@ public class Order {
         o.lines = new ArrayList<>(lines);
         o.couponCode = couponCode;
         o.idempotencyKey = idempotencyKey;
+        o.idempotencyFingerprint = idempotencyKey == null ? null : fingerprint(customerId, lines, couponCode);
         o.status = OrderStatus.PENDING;
         o.placedAt = now;
         return new Placed(o, List.of(new OrderPlaced(o.id.toString(), customerId,
@@ -278,6 +283,26 @@ public class Order {
 
     public List<OrderLine> lines() {
         return List.copyOf(lines);
+    }
+
+    /** SHA-256 of what an order request asks for: who, which lines in which order, which coupon. */
+    public static String fingerprint(String customerId, List<OrderLine> lines, String couponCode) {
+        StringBuilder b = new StringBuilder().append(customerId.length()).append(':').append(customerId).append('|');
+        for (OrderLine l : lines) {
+            b.append(l.sku().length()).append(':').append(l.sku()).append('x').append(l.quantity()).append('|');
+        }
+        b.append(couponCode == null ? "-" : couponCode.length() + ":" + couponCode);
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether a request with this order's idempotency key asks for the same as the one that placed it. */
+    public boolean sameRequest(String customerId, List<OrderLine> lines, String couponCode) {
+        return idempotencyFingerprint == null || idempotencyFingerprint.equals(fingerprint(customerId, lines, couponCode));
     }
 
     public String idempotencyKey() {

@@ -37,26 +37,36 @@ public class OrderService {
     private final Outbox outbox;
     private final Duration sagaDeadline;
     private final Duration paymentTimeout;
+    private final Duration idempotencyWindow;
 
     public OrderService(OrderRepository orders, Outbox outbox,
                         @ConfigProperty(name = "order.saga-deadline", defaultValue = "30s") Duration sagaDeadline,
-                        @ConfigProperty(name = "order.payment-timeout", defaultValue = "15m") Duration paymentTimeout) {
+                        @ConfigProperty(name = "order.payment-timeout", defaultValue = "15m") Duration paymentTimeout,
+                        @ConfigProperty(name = "order.idempotency-window", defaultValue = "24h") Duration idempotencyWindow) {
         this.orders = orders;
         this.outbox = outbox;
         this.sagaDeadline = sagaDeadline;
         this.paymentTimeout = paymentTimeout;
+        this.idempotencyWindow = idempotencyWindow;
     }
 
     /**
-     * Places an order once per idempotency key: a request that repeats a key gets the order the first one placed.
-     * Requests with the same key are serialized on the key, so two at once cannot both create an order.
+     * Places an order once per customer and idempotency key within the idempotency window: a request that repeats
+     * a key with the same lines and coupon gets the order the first one placed; with anything else it is refused
+     * ({@link IdempotencyKeyReused}). Requests with the same key are serialized on it, so two at once cannot both
+     * create an order.
      */
     @Transactional
     public Placement place(String customerId, List<OrderLine> lines, String couponCode, String idempotencyKey) {
         if (idempotencyKey != null) {
-            orders.lockIdempotencyKey(idempotencyKey);
-            Optional<Order> earlier = orders.findByIdempotencyKey(idempotencyKey);
+            orders.lockIdempotencyKey(customerId, idempotencyKey);
+            Optional<Order> earlier = orders.findByIdempotencyKey(customerId, idempotencyKey, Instant.now().minus(idempotencyWindow));
             if (earlier.isPresent()) {
+                if (!earlier.get().sameRequest(customerId, lines, couponCode)) {
+                    Log.infof("idempotency key %s of customer %s refused: order %s was placed with it for another request",
+                            idempotencyKey, customerId, earlier.get().id());
+                    throw new IdempotencyKeyReused(idempotencyKey);
+                }
                 Log.infof("order %s returned again for idempotency key %s", earlier.get().id(), idempotencyKey);
                 return new Placement(earlier.get(), false);
             }
@@ -67,6 +77,11 @@ public class OrderService {
         keepDeadline(placed.order());
         Log.infof("order %s placed (events %s, saga deadline %s)", placed.order().id(), eventIds, placed.order().deadlineEvent());
         return new Placement(placed.order(), true);
+    }
+
+    /** Up to {@code limit} orders from the {@code offset}-th, newest first: one customer's, or everyone's (null). */
+    public List<Order> list(String customerId, int offset, int limit) {
+        return orders.newestFirst(customerId, offset, limit);
     }
 
     /**

@@ -3,8 +3,13 @@ package dev.ordersaga.order.rest;
 import dev.ordersaga.order.domain.Order;
 import dev.ordersaga.order.domain.OrderLine;
 import dev.ordersaga.order.domain.OrderService;
+import dev.ordersaga.order.domain.IdempotencyKeyReused;
 import dev.ordersaga.order.domain.PaymentRefused;
+import dev.ordersaga.web.Caller;
 import dev.ordersaga.web.Problem;
+import dev.ordersaga.web.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.QueryParam;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -31,30 +36,67 @@ import java.util.UUID;
 public class OrderResource {
 
     private final OrderService orders;
+    private final Caller caller;
 
-    public OrderResource(OrderService orders) {
+    public OrderResource(OrderService orders, Caller caller) {
         this.orders = orders;
+        this.caller = caller;
     }
 
-    /** Accepted, not done: the order is PENDING until stock and coupon answer. Poll its Location. */
+    /**
+     * Accepted, not done: the order is PENDING until stock and coupon answer. Poll its Location. The order is the
+     * caller's: {@code customerId} may be left out, and naming another customer is 403.
+     */
     @POST
+    @RolesAllowed(Caller.CUSTOMER)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response place(@NotNull @Valid PlaceOrderRequest body,
                           @HeaderParam("Idempotency-Key") @Size(min = 1, max = 100) @Pattern(regexp = "\\S+", message = "must not contain blanks") String idempotencyKey,
                           @Context UriInfo uri) {
-        List<OrderLine> lines = body.items().stream().map(i -> new OrderLine(i.sku().trim(), i.quantity())).toList();
-        String coupon = body.couponCode() == null ? null : body.couponCode().trim();
-        Order order = orders.place(body.customerId().trim(), lines, coupon, idempotencyKey).order();
+        String customer = caller.subject();
+        if (body.customerId() != null && !body.customerId().equals(customer)) {
+            throw new ProblemException(403, "Forbidden", "customerId", "an order is placed for the token's subject only");
+        }
+        List<OrderLine> lines = body.items().stream().map(i -> new OrderLine(i.sku(), i.quantity())).toList();
+        OrderService.Placement placement = orders.place(customer, lines, body.couponCode(), idempotencyKey);
+        Order order = placement.order();
         return Response.accepted(OrderView.from(order))
                 .location(uri.getBaseUriBuilder().path("orders").path(order.id().toString()).build())
                 .build();
     }
 
+    /** The caller's order; an operator may read any. Someone else's order is not found (its existence stays private). */
     @GET
     @Path("/{id}")
+    @RolesAllowed({Caller.CUSTOMER, Caller.OPERATOR})
     public OrderView get(@PathParam("id") String id) {
-        return parse(id).flatMap(orders::find).map(OrderView::from)
-                .orElseThrow(() -> new NotFoundException("no order " + id));
+        return OrderView.from(visible(id));
+    }
+
+    /**
+     * The caller's orders, newest first, {@code size} (1-100, default 20) per page from {@code page} 0. An operator
+     * lists everyone's, or one customer's with {@code customerId}.
+     */
+    @GET
+    @RolesAllowed({Caller.CUSTOMER, Caller.OPERATOR})
+    public OrderPage list(@QueryParam("page") String page, @QueryParam("size") String size,
+                          @QueryParam("customerId") @Size(max = 100) String customerId) {
+        int p = number("page", page, 0, 0, 100_000);
+        int n = number("size", size, 20, 1, 100);
+        String whose;
+        if (caller.is(Caller.OPERATOR)) {
+            whose = customerId;
+        } else if (customerId == null || customerId.equals(caller.subject())) {
+            whose = caller.subject();
+        } else {
+            throw new ProblemException(403, "Forbidden", "customerId", "a customer lists their own orders only");
+        }
+        List<OrderView> items = orders.list(whose, p * n, n + 1).stream().map(OrderView::from).toList();
+        return new OrderPage(items.size() > n ? items.subList(0, n) : items, p, n, items.size() > n);
+    }
+
+    /** One page of {@link #list}: {@code more} when a next page has orders. */
+    public record OrderPage(List<OrderView> items, int page, int size, boolean more) {
     }
 
     /**
@@ -63,9 +105,14 @@ public class OrderResource {
      */
     @POST
     @Path("/{id}/payment")
+    @RolesAllowed(Caller.CUSTOMER)
     @Consumes(MediaType.APPLICATION_JSON)
     public OrderView pay(@PathParam("id") String id, @NotNull @Valid PaymentRequest body) {
-        return parse(id).flatMap(orderId -> orders.pay(orderId, body.amount())).map(OrderView::from)
+        Order mine = visible(id);
+        if (!mine.customerId().equals(caller.subject())) {
+            throw new ProblemException(403, "Forbidden", "id", "a customer pays their own orders only");
+        }
+        return orders.pay(mine.id(), body.amount()).map(OrderView::from)
                 .orElseThrow(() -> new NotFoundException("no order " + id));
     }
 
@@ -77,6 +124,34 @@ public class OrderResource {
             case NOT_PAYABLE -> Problem.response(409, "Order not payable", e.getMessage(),
                     List.of(new Problem.FieldError("status", e.getMessage())));
         };
+    }
+
+    @ServerExceptionMapper
+    public Response keyReused(IdempotencyKeyReused e) {
+        return Problem.response(422, "Idempotency key reused", e.getMessage(),
+                List.of(new Problem.FieldError("Idempotency-Key", e.getMessage())));
+    }
+
+    /** The order, if the caller may see it: their own, or any for an operator. */
+    private Order visible(String id) {
+        return parse(id).flatMap(orders::find)
+                .filter(o -> caller.is(Caller.OPERATOR) || o.customerId().equals(caller.subject()))
+                .orElseThrow(() -> new ProblemException(404, "Not Found", "id", "no order " + id));
+    }
+
+    private static int number(String field, String value, int fallback, int min, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ProblemException(400, "Invalid request", field, "must be an integer from " + min + " to " + max);
     }
 
     private static java.util.Optional<UUID> parse(String id) {

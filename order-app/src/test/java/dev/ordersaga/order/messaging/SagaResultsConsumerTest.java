@@ -27,6 +27,14 @@ import static org.hamcrest.Matchers.equalTo;
 @WithTestResource(LocalStackResource.class)
 class SagaResultsConsumerTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void identity() {
+        dev.ordersaga.stack.TestTokens.actAs("c-1", "customer");
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
     @Inject
     EntityManager em;
 
@@ -59,7 +67,7 @@ class SagaResultsConsumerTest {
     void anUnknownTypeIsSkippedAndAnEventOnTheWrongTopicParkedWithoutBlockingThePartition() {
         String orderId = place(null);
         String poisonId = UUID.randomUUID().toString();
-        double skipped = Prometheus.sum(given().get("/q/metrics").then().extract().asString(), "inbox_events_total",
+        double skipped = Prometheus.sum(given().get(metrics).then().extract().asString(), "inbox_events_total",
                 "outcome=\"skipped\"", "consumer=\"order-app\"");
         // same key, so same partition: the valid event behind them must still be applied
         publish(Topics.INVENTORY, orderId, UUID.randomUUID().toString(), "NoSuchEvent", "{\"orderId\":\"" + orderId + "\"}");
@@ -69,7 +77,7 @@ class SagaResultsConsumerTest {
                 "{\"version\":1,\"orderId\":\"" + orderId + "\",\"reason\":\"OUT_OF_STOCK\",\"sku\":\"SKU-1\"}");
         awaitStatus(orderId, "CANCELLED");
         given().get("/orders/" + orderId).then().body("reason", equalTo("OUT_OF_STOCK"));
-        assertThat(Prometheus.sum(given().get("/q/metrics").then().extract().asString(), "inbox_events_total",
+        assertThat(Prometheus.sum(given().get(metrics).then().extract().asString(), "inbox_events_total",
                 "outcome=\"skipped\"", "consumer=\"order-app\"")).isGreaterThan(skipped);
 
         try (TopicReader dlq = new TopicReader(TestStack.shared().bootstrapServers(), "order-app.inventory.events.dlq")) {
@@ -111,8 +119,8 @@ class SagaResultsConsumerTest {
                 "SELECT version FROM orders WHERE id = CAST(?1 AS uuid)").setParameter(1, orderId).getSingleResult()).longValue());
     }
 
-    private static double duplicates() {
-        return Prometheus.sum(given().get("/q/metrics").then().extract().asString(), "inbox_events_total",
+    private double duplicates() {
+        return Prometheus.sum(given().get(metrics).then().extract().asString(), "inbox_events_total",
                 "outcome=\"duplicate\"", "consumer=\"order-app\"");
     }
 }

@@ -38,6 +38,14 @@ import static org.hamcrest.Matchers.nullValue;
 @WithTestResource(LocalStackResource.class)
 class PaymentTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void identity() {
+        dev.ordersaga.stack.TestTokens.actAs("c-1", "customer");
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
     @Inject
     EntityManager em;
 
@@ -185,8 +193,8 @@ class PaymentTest {
                 .setParameter(1, orderId).getResultList());
     }
 
-    private static double written(String type) {
-        return Prometheus.sum(given().get("/q/metrics").then().statusCode(200).extract().asString(),
+    private double written(String type) {
+        return Prometheus.sum(given().get(metrics).then().statusCode(200).extract().asString(),
                 "outbox_events_written_total", "aggregatetype=\"orders\"", "type=\"" + type + "\"");
     }
 }
