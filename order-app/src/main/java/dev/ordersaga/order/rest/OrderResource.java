@@ -54,6 +54,9 @@ public class OrderResource {
                           @HeaderParam("Idempotency-Key") @Size(min = 1, max = 100) @Pattern(regexp = "\\S+", message = "must not contain blanks") String idempotencyKey,
                           @Context UriInfo uri) {
         String customer = caller.subject();
+        if (customer.length() > 100 || customer.isBlank() || dev.ordersaga.web.StrictText.refusal(customer, false).isPresent()) {
+            throw new ProblemException(403, "Forbidden", "Authorization", "the token's subject cannot be a customer id (1-100 characters)");
+        }
         if (body.customerId() != null && !body.customerId().equals(customer)) {
             throw new ProblemException(403, "Forbidden", "customerId", "an order is placed for the token's subject only");
         }

@@ -78,6 +78,9 @@ class AccessTest {
         given().header("Authorization", customer("alice")).contentType(ContentType.JSON).body(order("bob")).post("/orders")
                 .then().statusCode(403).contentType("application/problem+json").body("errors.field", hasItem("customerId"));
         assertThat(count("SELECT count(*) FROM orders WHERE customer_id = 'bob'")).isEqualTo(bobBefore);
+        // a subject that cannot be a customer id (the column holds 100 characters): refused, not a 500
+        given().header("Authorization", customer("x".repeat(101))).contentType(ContentType.JSON).body(order(null)).post("/orders")
+                .then().statusCode(403).contentType("application/problem+json");
     }
 
     @Test
