@@ -129,7 +129,7 @@ final class SagaScenario {
     }
 
     /** Open loop: requests leave on schedule whether or not earlier ones answered. Returns the error count. */
-    private static long placeAtRate(HttpClient client, String url, String body, int rate, Duration length, Latencies http,
+    private long placeAtRate(HttpClient client, String url, String body, int rate, Duration length, Latencies http,
                                     Map<String, Long> sentAt, String label) throws Exception {
         long total = rate * length.toSeconds();
         Progress progress = new Progress(label, total);
