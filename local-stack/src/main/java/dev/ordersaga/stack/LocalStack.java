@@ -37,7 +37,7 @@ public final class LocalStack implements AutoCloseable {
     static LocalStack start(Path home, int pgPort, int kafkaPort, int controllerPort) throws Exception {
         Postgres pg = Postgres.start(home.resolve("pg"), binariesDir(home), pgPort);
         try {
-            pg.createDatabases(StackEndpoints.DATABASES);
+            pg.provision();
             KafkaBroker kafka = KafkaBroker.start(home.resolve("kafka"), kafkaPort, controllerPort);
             LocalTokens.in(home.resolve("jwt"));
             return new LocalStack(pg, kafka, home.resolve("jwt"));
@@ -153,8 +153,10 @@ public final class LocalStack implements AutoCloseable {
         }, "local-stack-stop"));
         StackEndpoints endpoints = stack.endpoints();
         endpoints.write(home.resolve("endpoints.properties"));
-        System.out.println("[local-stack] PostgreSQL " + endpoints.jdbcUrl("<db>") + " user postgres (databases "
-                + String.join(", ", StackEndpoints.DATABASES) + ")");
+        System.out.println("[local-stack] PostgreSQL " + endpoints.jdbcUrl("<db>") + " (superuser postgres/"
+                + StackEndpoints.PASSWORD + "; each service its own role, password <role>-local: "
+                + java.util.Arrays.stream(Service.values()).map(s -> s.database + " " + s.dbUser)
+                .collect(java.util.stream.Collectors.joining(", ")) + ")");
         System.out.println("[local-stack] Kafka      " + endpoints.bootstrapServers());
         if (!noApps) {
             Path repo = RepoRoot.find().orElseThrow();

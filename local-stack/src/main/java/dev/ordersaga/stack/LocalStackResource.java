@@ -20,10 +20,13 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         StackEndpoints stack = TestStack.shared();
+        // as the service connects outside tests: its own role, which owns its database only
+        Service owner = Service.owning(database)
+                .orElseThrow(() -> new IllegalArgumentException("no service owns database " + database));
         return Map.of(
                 "quarkus.datasource.jdbc.url", stack.jdbcUrl(database),
-                "quarkus.datasource.username", StackEndpoints.USER,
-                "quarkus.datasource.password", StackEndpoints.PASSWORD,
+                "quarkus.datasource.username", owner.dbUser,
+                "quarkus.datasource.password", owner.dbPassword(),
                 "kafka.bootstrap.servers", stack.bootstrapServers(),
                 "mp.jwt.verify.publickey.location", stack.tokens().publicKeyLocation());
     }

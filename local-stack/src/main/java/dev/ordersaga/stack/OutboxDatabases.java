@@ -31,6 +31,12 @@ public final class OutboxDatabases {
         }
         Flyway.configure().dataSource(stack.jdbcUrl(name), StackEndpoints.USER, StackEndpoints.PASSWORD)
                 .locations("classpath:" + OutboxSchema.LOCATION).load().migrate();
+        // what the relay's role may do in a service database, as Postgres provisions it for the services
+        try (Connection c = stack.connect(name); Statement s = c.createStatement()) {
+            Postgres.grantRelay(s, name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("granting the relay access to " + name + " failed", e);
+        }
         return name;
     }
 

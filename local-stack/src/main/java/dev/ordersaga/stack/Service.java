@@ -6,10 +6,10 @@ import java.util.Map;
 
 /** A packaged Quarkus process of this project, as `make run` and the end-to-end tests start it. */
 public enum Service {
-    ORDER_APP("order-app", "ORDER_APP_PORT", 8080, "orders"),
-    INVENTORY_APP("inventory-app", "INVENTORY_APP_PORT", 8081, "inventory"),
-    COUPON_APP("coupon-app", "COUPON_APP_PORT", 8082, "coupons"),
-    OUTBOX_RELAY("outbox-relay", "OUTBOX_RELAY_PORT", 8083, "relay");
+    ORDER_APP("order-app", "ORDER_APP_PORT", 8080, "orders", "order_app"),
+    INVENTORY_APP("inventory-app", "INVENTORY_APP_PORT", 8081, "inventory", "inventory_app"),
+    COUPON_APP("coupon-app", "COUPON_APP_PORT", 8082, "coupons", "coupon_app"),
+    OUTBOX_RELAY("outbox-relay", "OUTBOX_RELAY_PORT", 8083, "relay", "relay");
 
     /** The services write first: their migrations create the replication slots the relay reads. */
     public static final List<Service> START_ORDER = List.of(ORDER_APP, INVENTORY_APP, COUPON_APP, OUTBOX_RELAY);
@@ -36,12 +36,25 @@ public enum Service {
     public final String portVariable;
     public final int defaultPort;
     public final String database;
+    /** The Postgres role the service connects as: it owns the service's database and nothing else (Postgres). */
+    public final String dbUser;
 
-    Service(String module, String portVariable, int defaultPort, String database) {
+    Service(String module, String portVariable, int defaultPort, String database, String dbUser) {
         this.module = module;
         this.portVariable = portVariable;
         this.defaultPort = defaultPort;
         this.database = database;
+        this.dbUser = dbUser;
+    }
+
+    /** The role's password on the local stack (a local development secret; a cluster takes it from a Secret). */
+    public String dbPassword() {
+        return dbUser + "-local";
+    }
+
+    /** The service whose database this is. */
+    public static java.util.Optional<Service> owning(String database) {
+        return java.util.Arrays.stream(values()).filter(s -> s.database.equals(database)).findFirst();
     }
 
     public Path jar(Path repoRoot) {
@@ -65,8 +78,8 @@ public enum Service {
                 "DB_HOST", "127.0.0.1",
                 "DB_PORT", Integer.toString(stack.postgresPort()),
                 "DB_NAME", database,
-                "DB_USER", StackEndpoints.USER,
-                "DB_PASSWORD", StackEndpoints.PASSWORD,
+                "DB_USER", dbUser,
+                "DB_PASSWORD", dbPassword(),
                 "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "JWT_PUBLIC_KEY_LOCATION", stack.tokens().publicKeyLocation()));
         if (hasManagementPort()) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TestStackTest {
 
@@ -55,6 +57,61 @@ class TestStackTest {
                 assertThat(rs.getString(1)).isEqualTo(db);
             }
         }
+    }
+
+    @Test
+    void aServiceRoleReachesItsOwnDatabaseOnly() throws Exception {
+        for (Service service : List.of(Service.ORDER_APP, Service.INVENTORY_APP, Service.COUPON_APP)) {
+            try (Connection c = as(service.dbUser, service.dbPassword(), service.database); Statement s = c.createStatement()) {
+                assertThat(show(s, "is_superuser")).isEqualTo("off");
+                s.executeQuery("SELECT count(*) FROM outbox").close(); // its own tables, made as its role
+            }
+            for (Service other : Service.values()) {
+                if (other != service) {
+                    assertThatThrownBy(() -> as(service.dbUser, service.dbPassword(), other.database).close())
+                            .as("%s into %s", service.dbUser, other.database).isInstanceOf(SQLException.class)
+                            .hasMessageContaining("permission denied");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theRelayReadsTheOutboxButNoBusinessTable() throws Exception {
+        Service relay = Service.OUTBOX_RELAY;
+        try (Connection c = as(relay.dbUser, relay.dbPassword(), "orders"); Statement s = c.createStatement()) {
+            s.executeQuery("SELECT count(*) FROM outbox").close();
+            assertThat(s.executeUpdate("UPDATE outbox_heartbeat SET beat_at = now() WHERE id = 1")).isEqualTo(1);
+            assertThatThrownBy(() -> s.executeQuery("SELECT count(*) FROM inbox")).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM outbox")).hasMessageContaining("permission denied");
+        }
+        try (Connection c = as(relay.dbUser, relay.dbPassword(), "orders"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rolreplication FROM pg_roles WHERE rolname = current_user")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(1)).isTrue();
+        }
+        // its slots exist from the start, made after the publication (the services' roles cannot make them)
+        try (Connection c = stack.connect("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name IN "
+                     + "('outbox_orders', 'outbox_inventory', 'outbox_coupons')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void noConnectionWithoutTheRightPassword() {
+        assertThatThrownBy(() -> as("postgres", "", "orders").close()).hasMessageContaining("password");
+        assertThatThrownBy(() -> as("postgres", "wrong", "orders").close()).hasMessageContaining("password authentication failed");
+        assertThatThrownBy(() -> as(Service.ORDER_APP.dbUser, "wrong", "orders").close())
+                .hasMessageContaining("password authentication failed");
+    }
+
+    private Connection as(String user, String password, String database) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        return new org.postgresql.Driver().connect(stack.jdbcUrl(database), p);
     }
 
     @Test
