@@ -32,6 +32,8 @@ final class Postgres implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(workDir.toFile())
                 .setPGStartupWait(Duration.ofSeconds(60))
+                // zonky's start-up check connects as postgres: with its password once provision() required one
+                .setConnectConfig("password", StackEndpoints.PASSWORD)
                 // logical decoding for the relay
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_replication_slots", "32")
