@@ -100,6 +100,22 @@ public final class EdgeFuzz {
         return body(copy);
     }
 
+    /**
+     * Sends one generated request as {@code authorization} (target as written: no encoding is added) and checks the
+     * edge's promise: never a 5xx, and every 4xx an {@code application/problem+json} body. Returns the answer for
+     * the caller's own checks (what the database holds after a refusal).
+     */
+    public static io.restassured.response.Response send(io.restassured.specification.RequestSpecification spec,
+                                                         String authorization, String method, String target) {
+        io.restassured.response.Response r = spec.header("Authorization", authorization).urlEncodingEnabled(false)
+                .request(method, target);
+        int status = r.statusCode();
+        if (status >= 500 || (status >= 400 && (r.contentType() == null || !r.contentType().startsWith("application/problem+json")))) {
+            throw new AssertionError(method + " " + target + " answered " + status + " " + r.contentType() + ": " + r.asString());
+        }
+        return r;
+    }
+
     /** {@code s} as a JSON string, every character outside printable ASCII as a \\u escape. */
     public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
