@@ -8,6 +8,7 @@ import dev.ordersaga.order.domain.PaymentRefused;
 import dev.ordersaga.web.Caller;
 import dev.ordersaga.web.Problem;
 import dev.ordersaga.web.ProblemException;
+import dev.ordersaga.web.StrictText;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.QueryParam;
 import jakarta.validation.Valid;
@@ -54,15 +55,14 @@ public class OrderResource {
                           @HeaderParam("Idempotency-Key") @Size(min = 1, max = 100) @Pattern(regexp = "\\S+", message = "must not contain blanks") String idempotencyKey,
                           @Context UriInfo uri) {
         String customer = caller.subject();
-        if (customer.length() > 100 || customer.isBlank() || dev.ordersaga.web.StrictText.refusal(customer, false).isPresent()) {
+        if (customer.length() > 100 || customer.isBlank() || StrictText.refusal(customer, false).isPresent()) {
             throw new ProblemException(403, "Forbidden", "Authorization", "the token's subject cannot be a customer id (1-100 characters)");
         }
         if (body.customerId() != null && !body.customerId().equals(customer)) {
             throw new ProblemException(403, "Forbidden", "customerId", "an order is placed for the token's subject only");
         }
         List<OrderLine> lines = body.items().stream().map(i -> new OrderLine(i.sku(), i.quantity())).toList();
-        OrderService.Placement placement = orders.place(customer, lines, body.couponCode(), idempotencyKey);
-        Order order = placement.order();
+        Order order = orders.place(customer, lines, body.couponCode(), idempotencyKey).order();
         return Response.accepted(OrderView.from(order))
                 .location(uri.getBaseUriBuilder().path("orders").path(order.id().toString()).build())
                 .build();

@@ -42,7 +42,7 @@ class FuzzTest {
         item.put("quantity", Arbitraries.integers().between(-2, 10_002).map(String::valueOf));
         Map<String, Arbitrary<String>> order = new LinkedHashMap<>();
         order.put("customerId", EdgeFuzz.text().map(EdgeFuzz::quote));
-        order.put("items", EdgeFuzz.array(EdgeFuzz.object(item)));
+        order.put("items", EdgeFuzz.array(EdgeFuzz.body(item)));
         order.put("couponCode", EdgeFuzz.text().map(EdgeFuzz::quote));
         return EdgeFuzz.body(order);
     }
