@@ -3,7 +3,7 @@ MVN ?= mvn -B
 STACK = java -cp "local-stack/target/classes:$$(cat local-stack/target/classes/dev/ordersaga/stack/stack-classpath.txt)" \
 	dev.ordersaga.stack.LocalStack
 
-.PHONY: build run stop test bench clean token
+.PHONY: build run stop test bench chaos clean token
 
 build: ## compile and package every service (tests skipped)
 	$(MVN) -q package -DskipTests
@@ -20,6 +20,10 @@ token: ## print a bearer token for `make run`'s services: make token SUB=alice R
 
 test: ## every test of the project, against a real Postgres and a real Kafka on free ports
 	$(MVN) verify
+
+chaos: ## the fault suite at full scale (CHAOS_ONLY=R2,R13 picks scenarios); writes system-tests/target/chaos/report.md
+	$(MVN) -q install -DskipTests
+	CHAOS_SCALE=full $(MVN) verify -pl system-tests -Dit.test=ChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
 
 bench: ## measure the pipeline (BENCH_PROFILE=long for the long run); writes target/bench/
 	$(MVN) -q install -DskipTests

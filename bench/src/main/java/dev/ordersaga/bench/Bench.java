@@ -3,6 +3,7 @@ package dev.ordersaga.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ordersaga.stack.AppProcess;
+import dev.ordersaga.stack.PidFile;
 import dev.ordersaga.stack.Ports;
 import dev.ordersaga.stack.RepoRoot;
 import dev.ordersaga.stack.Service;
@@ -47,54 +48,59 @@ public final class Bench {
         StackEndpoints stack;
         if (running) {
             stack = StackEndpoints.read(repo.resolve(".local/endpoints.properties"));
-            stackPid = Long.parseLong(Files.readString(repo.resolve(".local/stack.pid")).trim());
+            stackPid = PidFile.live(repo.resolve(".local/stack.pid"))
+                    .orElseThrow(() -> new IllegalStateException("`make run` is not running")).pid();
         } else {
             stack = TestStack.shared();
             stackPid = TestStack.pid();
         }
 
-        Map<String, Object> results = new LinkedHashMap<>();
-        Map<String, Latencies> commitToKafka = new LinkedHashMap<>();
-        Map<String, Latencies> sagaHttp = new LinkedHashMap<>();
-        Map<String, Latencies> sagaE2e = new LinkedHashMap<>();
-        Map<String, Object> notes = new LinkedHashMap<>();
+        // what the scenarios create goes when the bench ends, failed or not (Cleanup prints what it removed)
+        try (Cleanup cleanup = new Cleanup(stack)) {
+            Map<String, Object> results = new LinkedHashMap<>();
+            Map<String, Latencies> commitToKafka = new LinkedHashMap<>();
+            Map<String, Latencies> sagaHttp = new LinkedHashMap<>();
+            Map<String, Latencies> sagaE2e = new LinkedHashMap<>();
+            Map<String, Object> notes = new LinkedHashMap<>();
 
-        // BENCH_ONLY=relay, saga or delayed runs one part, for tuning; the results file then has only that part
-        String only = System.getenv().getOrDefault("BENCH_ONLY", "");
-        if (only.isEmpty() || only.equals("relay")) {
-            RelayScenarios relay = new RelayScenarios(stack, out, profile);
-            relay.drain(results, notes);
-            relay.commitLatency(commitToKafka);
-            relay.close();
-        }
-        int sustained = 0;
-        if (only.isEmpty() || only.equals("saga")) {
-            SagaScenario saga = new SagaScenario(stack, out, profile, running ? repo.resolve(".local/logs") : null);
-            sustained = saga.run(sagaHttp, sagaE2e, notes);
-        }
-
-        if (only.isEmpty() || only.equals("delayed")) {
-            if (running) {
-                notes.put("delayed", "skipped on a running stack: the scenario writes a million rows into its orders database");
-            } else {
-                new DelayedScenario(stack, out, profile).run(results, notes);
+            // BENCH_ONLY=relay, saga or delayed runs one part, for tuning; the results file then has only that part
+            String only = System.getenv().getOrDefault("BENCH_ONLY", "");
+            if (only.isEmpty() || only.equals("relay")) {
+                // closed first: its relay stops streaming before the slot it reads is dropped
+                try (RelayScenarios relay = new RelayScenarios(stack, out, profile, cleanup)) {
+                    relay.drain(results, notes);
+                    relay.commitLatency(commitToKafka);
+                }
             }
+            int sustained = 0;
+            if (only.isEmpty() || only.equals("saga")) {
+                SagaScenario saga = new SagaScenario(stack, out, profile, running ? repo.resolve(".local/logs") : null);
+                sustained = saga.run(sagaHttp, sagaE2e, notes);
+            }
+
+            if (only.isEmpty() || only.equals("delayed")) {
+                if (running) {
+                    notes.put("delayed", "skipped on a running stack: the scenario writes a million rows into its orders database");
+                } else {
+                    new DelayedScenario(stack, out, profile).run(results, notes);
+                }
+            }
+
+            results.put("commit_to_kafka_ms", summaries(commitToKafka));
+            results.put("saga_http_ms", summaries(sagaHttp));
+            results.put("saga_e2e_ms", summaries(sagaE2e));
+            results.put("saga_max_sustained_orders_per_s", sustained);
+            results.put("cores", Runtime.getRuntime().availableProcessors());
+            results.put("commit", gitCommit(repo));
+            results.put("profile", profile.name().toLowerCase());
+            results.put("notes", notes);
+
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            Files.writeString(out.resolve("results.json"), json.writeValueAsString(results));
+            Files.writeString(out.resolve("results.md"), Report.markdown(results, commitToKafka, sagaHttp, sagaE2e));
+            Files.writeString(out.resolve("latency.svg"), Report.svg(commitToKafka, sagaE2e));
+            System.out.println("bench: wrote " + out.resolve("results.json") + ", results.md, latency.svg");
         }
-
-        results.put("commit_to_kafka_ms", summaries(commitToKafka));
-        results.put("saga_http_ms", summaries(sagaHttp));
-        results.put("saga_e2e_ms", summaries(sagaE2e));
-        results.put("saga_max_sustained_orders_per_s", sustained);
-        results.put("cores", Runtime.getRuntime().availableProcessors());
-        results.put("commit", gitCommit(repo));
-        results.put("profile", profile.name().toLowerCase());
-        results.put("notes", notes);
-
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Files.writeString(out.resolve("results.json"), json.writeValueAsString(results));
-        Files.writeString(out.resolve("results.md"), Report.markdown(results, commitToKafka, sagaHttp, sagaE2e));
-        Files.writeString(out.resolve("latency.svg"), Report.svg(commitToKafka, sagaE2e));
-        System.out.println("bench: wrote " + out.resolve("results.json") + ", results.md, latency.svg");
         System.exit(0);
     }
 

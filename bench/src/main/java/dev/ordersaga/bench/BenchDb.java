@@ -16,9 +16,12 @@ final class BenchDb {
     final String name;
     private final StackEndpoints stack;
 
-    BenchDb(StackEndpoints stack, String prefix) throws SQLException {
+    /** The database is recorded in {@code cleanup} before it is made, so that it goes even if making it fails. */
+    BenchDb(StackEndpoints stack, String prefix, Cleanup cleanup) {
         this.stack = stack;
-        this.name = OutboxDatabases.create(stack, prefix);
+        this.name = OutboxDatabases.uniqueName(prefix);
+        cleanup.database(name);
+        OutboxDatabases.createNamed(stack, name);
     }
 
     Connection connect() throws SQLException {

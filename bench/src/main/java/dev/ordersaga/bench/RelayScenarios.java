@@ -27,19 +27,23 @@ final class RelayScenarios implements AutoCloseable {
     private final StackEndpoints stack;
     private final Path logs;
     private final Bench.Profile profile;
+    private final Cleanup cleanup;
     private BenchDb db;
     private AppProcess relay;
 
-    RelayScenarios(StackEndpoints stack, Path out, Bench.Profile profile) {
+    RelayScenarios(StackEndpoints stack, Path out, Bench.Profile profile, Cleanup cleanup) {
         this.stack = stack;
+        this.cleanup = cleanup;
         this.logs = out.resolve("logs");
         this.profile = profile;
     }
 
     /** Commit N events with the relay stopped, start it, time until the last is acknowledged by Kafka. */
     void drain(Map<String, Object> results, Map<String, Object> notes) throws Exception {
-        db = new BenchDb(stack, "bench");
+        db = new BenchDb(stack, "bench", cleanup);
         String type = "drain" + UUID.randomUUID().toString().replace("-", "").substring(0, 6);
+        // the relay routes each aggregate type to <type>.events, a topic Kafka makes on the first record
+        cleanup.topic(type + ".events");
         int n = profile.drainEvents;
         db.fill(type, n, 100, new Progress("1. relay drain: committing " + n + " events", n));
         System.out.println();
@@ -95,6 +99,7 @@ final class RelayScenarios implements AutoCloseable {
     /** Open loop: a schedule of commits at a fixed rate; latency from commit returning to a consumer's receipt. */
     void commitLatency(Map<String, Latencies> byRate) throws Exception {
         String type = "lat" + UUID.randomUUID().toString().replace("-", "").substring(0, 6);
+        cleanup.topic(type + ".events");
         Map<String, Long> committedAt = new ConcurrentHashMap<>();
         Map<String, Long> receivedAt = new ConcurrentHashMap<>();
         try (Topic topic = new Topic(stack.bootstrapServers(), type + ".events",

@@ -1,6 +1,7 @@
 package dev.ordersaga.bench;
 
 import dev.ordersaga.stack.AppProcess;
+import dev.ordersaga.stack.PidFile;
 import dev.ordersaga.stack.Service;
 import dev.ordersaga.stack.StackEndpoints;
 
@@ -58,7 +59,9 @@ final class SagaScenario {
                 } else {
                     String port = System.getenv().getOrDefault(s.portVariable, Integer.toString(s.defaultPort));
                     urls.put(s, "http://127.0.0.1:" + port);
-                    pids.put(s.module, Long.parseLong(java.nio.file.Files.readString(runningServices.resolve(s.module + ".pid")).trim()));
+                    Path pidFile = runningServices.resolve(s.module + ".pid");
+                    pids.put(s.module, PidFile.live(pidFile).orElseThrow(() -> new IllegalStateException(
+                            s.module + " of `make run` is not running (" + pidFile + ")")).pid());
                 }
             }
             pids.put("kafka (stack JVM)", Bench.stackPid);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,12 +24,22 @@ import java.util.Optional;
 public final class LocalStack implements AutoCloseable {
 
     private final Postgres postgres;
-    private final KafkaBroker kafka;
-    private final List<AppProcess> apps = Collections.synchronizedList(new ArrayList<>());
+    private volatile KafkaBroker kafka;
+    private final Path kafkaDir;
+    private final int kafkaPort;
+    private final int controllerPort;
+    private final List<Supervisor> apps = new ArrayList<>(); // guarded by itself, as is closing
+    private boolean closing;
 
     private final Path tokenKeys;
 
-    private LocalStack(Postgres postgres, KafkaBroker kafka, Path tokenKeys) {
+    /** In the logs folder: restarts per service of the current `make run` (Supervisor). */
+    static final String RESTARTS = "restarts.properties";
+
+    private LocalStack(Postgres postgres, KafkaBroker kafka, Path tokenKeys, Path kafkaDir, int kafkaPort, int controllerPort) {
+        this.kafkaDir = kafkaDir;
+        this.kafkaPort = kafkaPort;
+        this.controllerPort = controllerPort;
         this.postgres = postgres;
         this.kafka = kafka;
         this.tokenKeys = tokenKeys;
@@ -40,7 +51,7 @@ public final class LocalStack implements AutoCloseable {
             pg.provision();
             KafkaBroker kafka = KafkaBroker.start(home.resolve("kafka"), kafkaPort, controllerPort);
             LocalTokens.in(home.resolve("jwt"));
-            return new LocalStack(pg, kafka, home.resolve("jwt"));
+            return new LocalStack(pg, kafka, home.resolve("jwt"), home.resolve("kafka"), kafkaPort, controllerPort);
         } catch (Exception e) {
             pg.close();
             throw e;
@@ -57,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
         return new StackEndpoints(postgres.port(), kafka.bootstrapServers(), tokenKeys);
     }
 
-    void startServices(Path repoRoot, Path logDir) throws IOException {
+    void startServices(Path repoRoot, Path logDir) throws Exception {
         for (Service s : Service.START_ORDER) {
             int port = Ports.fromEnv(s.portVariable, s.defaultPort);
             startService(s, s.module, port, repoRoot, logDir);
@@ -69,31 +80,54 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startService(Service s, String name, int port, Path repoRoot, Path logDir) throws IOException {
+    /** Starts the service, waits until it is ready, then restarts it whenever it exits on its own (Supervisor). */
+    private void startService(Service s, String name, int port, Path repoRoot, Path logDir) throws Exception {
         System.out.println("[local-stack] starting " + name + " on port " + port + " (log: " + logDir.resolve(name + ".log") + ")");
         int management = s.hasManagementPort() ? s.defaultManagementPort() : port;
-        AppProcess app = AppProcess.start(name, s.jar(repoRoot), port, s.environment(endpoints(), port, management), logDir,
-                s.jvmArgs());
-        apps.add(app);
-        app.awaitReady(Duration.ofMinutes(2));
+        Map<String, String> env = s.environment(endpoints(), port, management);
+        Path jar = s.jar(repoRoot);
+        List<String> jvmArgs = s.jvmArgs();
+        Supervisor app = new Supervisor(name, () -> AppProcess.start(name, jar, port, env, logDir, jvmArgs, true),
+                logDir.resolve(RESTARTS));
+        synchronized (apps) {
+            // a stop during the start-up: no service may start after close() has taken the list
+            if (closing) {
+                throw new IllegalStateException("stopping");
+            }
+            apps.add(app);
+        }
+        app.start().awaitReady(Duration.ofMinutes(2));
+        app.watch();
     }
 
     private static int relayReplicas() {
         return Math.max(1, Ports.fromEnv("RELAY_REPLICAS", 1));
     }
 
+    /**
+     * The services in reverse start order, then Kafka, then PostgreSQL: the services' last commits and the relay's
+     * last offset flush still reach both. Nothing else stops PostgreSQL (no zonky shutdown hook, see Postgres).
+     */
     @Override
     public void close() {
-        List<AppProcess> reversed = new ArrayList<>(apps);
+        List<Supervisor> reversed;
+        synchronized (apps) {
+            closing = true;
+            reversed = new ArrayList<>(apps);
+        }
+        // first no service may be restarted, then they stop one by one
+        reversed.forEach(Supervisor::stopRestarting);
         Collections.reverse(reversed);
-        reversed.forEach(AppProcess::close);
+        reversed.forEach(Supervisor::close);
         try {
             kafka.close();
+            System.out.println("[local-stack] Kafka stopped");
         } catch (RuntimeException e) {
             System.err.println("[local-stack] stopping Kafka: " + e);
         }
         try {
             postgres.close();
+            System.out.println("[local-stack] PostgreSQL stopped");
         } catch (IOException e) {
             System.err.println("[local-stack] stopping Postgres: " + e);
         }
@@ -104,7 +138,7 @@ public final class LocalStack implements AutoCloseable {
         switch (command) {
             case "run" -> run(List.of(args).contains("--no-apps"));
             case "serve" -> serve(Path.of(args[1]));
-            case "stop" -> stop();
+            case "stop" -> stop(runHome());
             case "token" -> token(args);
             default -> {
                 System.err.println("usage: LocalStack run [--no-apps] | serve DIR | stop | token SUB ROLES");
@@ -137,7 +171,8 @@ public final class LocalStack implements AutoCloseable {
         for (int i = 2; i <= relayReplicas(); i++) {
             Orphans.kill(pids.resolve(Service.OUTBOX_RELAY.module + "-" + i + ".pid"), "left by an earlier run");
         }
-        Orphans.writePid(home.resolve("stack.pid"), ProcessHandle.current().pid());
+        Orphans.writePid(home.resolve("stack.pid"), ProcessHandle.current());
+        Files.deleteIfExists(pids.resolve(RESTARTS));
         int pg = Ports.fromEnv("PG_PORT", 15432);
         int kafka = Ports.fromEnv("KAFKA_PORT", 19092);
         int controller = Ports.fromEnv("KAFKA_CONTROLLER_PORT", 19093);
@@ -145,11 +180,7 @@ public final class LocalStack implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("[local-stack] stopping");
             stack.close();
-            try {
-                Files.deleteIfExists(home.resolve("stack.pid"));
-            } catch (IOException ignored) {
-                // checked for liveness before use
-            }
+            PidFile.delete(home.resolve("stack.pid"));
         }, "local-stack-stop"));
         StackEndpoints endpoints = stack.endpoints();
         endpoints.write(home.resolve("endpoints.properties"));
@@ -162,7 +193,11 @@ public final class LocalStack implements AutoCloseable {
             Path repo = RepoRoot.find().orElseThrow();
             stack.startServices(repo, home.resolve("logs"));
             System.out.println();
-            for (AppProcess app : stack.apps) {
+            List<AppProcess> started;
+            synchronized (stack.apps) {
+                started = stack.apps.stream().map(Supervisor::current).toList();
+            }
+            for (AppProcess app : started) {
                 if (app.name().startsWith(Service.OUTBOX_RELAY.module)) {
                     System.out.printf("  %-14s %s   (health %s/q/health, metrics %s/q/metrics)%n", app.name(), app.url(),
                             app.url(), app.url());
@@ -185,27 +220,55 @@ public final class LocalStack implements AutoCloseable {
             System.out.println("       curl -s -XPOST -H \"Authorization: Bearer $ALICE\" -H 'Content-Type: application/json' "
                     + "-d '{\"amount\":9.98}' http://127.0.0.1:" + Ports.fromEnv("ORDER_APP_PORT", 8080) + "/orders/<id>/payment");
         }
-        System.out.println("[local-stack] up; Ctrl-C or `make stop` stops everything");
+        System.out.println("[local-stack] up; " + (noApps ? "" : "a service that exits is started again (restarts counted in "
+                + pids.resolve(RESTARTS) + "); ") + "Ctrl-C or `make stop` stops everything");
         Thread.currentThread().join();
     }
 
     /** For tests: free ports, and the stack ends when the JVM that started it goes away. */
     private static void serve(Path home) throws Exception {
         Files.createDirectories(home);
-        Orphans.writePid(home.resolve("stack.pid"), ProcessHandle.current().pid());
+        Orphans.writePid(home.resolve("stack.pid"), ProcessHandle.current());
         LocalStack stack = start(home, Ports.free(), Ports.free(), Ports.free());
-        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            PidFile.delete(home.resolve("stack.pid"));
+        }, "local-stack-stop"));
         stack.endpoints().write(home.resolve("endpoints.properties"));
-        try (InputStream in = System.in) {
-            while (in.read() != -1) {
-                // the owner never writes; end of stream means it is gone
+        // the owner writes a command now and then (a Kafka outage for the chaos suite); end of stream means it is gone
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                stack.command(line.trim(), home);
             }
         }
         System.exit(0);
     }
 
-    private static void stop() {
-        Path home = runHome();
+    /** Test commands: {@code kafka-down} stops the broker, {@code kafka-up} starts it again on its port and data. */
+    private void command(String command, Path home) {
+        try {
+            switch (command) {
+                case "kafka-down" -> {
+                    kafka.close();
+                    System.out.println("[local-stack] Kafka stopped on request");
+                }
+                case "kafka-up" -> {
+                    kafka = KafkaBroker.start(kafkaDir, kafkaPort, controllerPort);
+                    System.out.println("[local-stack] Kafka started on request");
+                }
+                default -> {
+                    System.err.println("[local-stack] unknown command: " + command);
+                    return;
+                }
+            }
+            Files.writeString(home.resolve("command.done"), command);
+        } catch (Exception e) {
+            System.err.println("[local-stack] " + command + " failed: " + e);
+        }
+    }
+
+    /** Signals the stack only if its pid file still names it (PidFile); the stack's hook then stops everything in order. */
+    static void stop(Path home) {
         Optional<ProcessHandle> running = Orphans.recorded(home.resolve("stack.pid"));
         if (running.isEmpty()) {
             System.out.println("[local-stack] not running");

@@ -1,7 +1,6 @@
 package dev.ordersaga.stack;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,37 +17,23 @@ final class Orphans {
     private Orphans() {
     }
 
-    static void writePid(Path file, long pid) throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, Long.toString(pid), StandardCharsets.UTF_8);
+    /** Records {@code process} with its start instant and command ({@link PidFile}). */
+    static void writePid(Path file, ProcessHandle process) throws IOException {
+        PidFile.write(file, process);
     }
 
+    /** The process a pid file names, if it is still alive and still that process; a stale file is removed. */
     static Optional<ProcessHandle> recorded(Path pidFile) {
-        try {
-            if (!Files.isRegularFile(pidFile)) {
-                return Optional.empty();
-            }
-            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
-            if (first.isEmpty()) {
-                return Optional.empty();
-            }
-            return ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive);
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return PidFile.live(pidFile);
     }
 
-    /** Kills the process a pid file names, if it is still alive and is a Java or Postgres process. */
+    /** Stops the process a pid file names if it is still the process recorded there; removes the file either way. */
     static void kill(Path pidFile, String why) {
-        recorded(pidFile).filter(Orphans::ours).ifPresent(p -> {
+        recorded(pidFile).ifPresent(p -> {
             System.err.println("[local-stack] stopping leftover process " + p.pid() + " (" + why + ")");
             terminate(p, Duration.ofSeconds(15));
         });
-        try {
-            Files.deleteIfExists(pidFile);
-        } catch (IOException ignored) {
-            // a stale pid file is harmless: its pid is checked before it is used
-        }
+        PidFile.delete(pidFile);
     }
 
     static void terminate(ProcessHandle p, Duration grace) {
@@ -68,12 +53,13 @@ final class Orphans {
     /** A postmaster still running on this data directory after its launcher died. */
     static void stopPostmaster(Path dataDir) {
         Path pidFile = dataDir.resolve("postmaster.pid");
-        if (recorded(pidFile).isPresent()) {
-            kill(pidFile, "postmaster of " + dataDir);
-        }
+        PidFile.livePostmaster(pidFile).ifPresent(p -> {
+            System.err.println("[local-stack] stopping leftover process " + p.pid() + " (postmaster of " + dataDir + ")");
+            terminate(p, Duration.ofSeconds(15));
+            PidFile.delete(pidFile);
+        });
     }
 
-    /** Test stacks whose owner JVM is gone: stop what they left and delete their folders. */
     private static boolean youngerThan(Path dir, java.time.Duration age) {
         try {
             return Files.getLastModifiedTime(dir).toInstant().isAfter(java.time.Instant.now().minus(age));
@@ -83,6 +69,7 @@ final class Orphans {
         }
     }
 
+    /** Test stacks whose owner JVM is gone: stop what they left and delete their folders. */
     static void reapTestStacks(Path root) {
         if (!Files.isDirectory(root)) {
             return;
@@ -90,7 +77,8 @@ final class Orphans {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
                 // a folder another test JVM (failsafe forks) created a moment ago has no owner.pid yet: not an orphan
-                if (recorded(dir.resolve("owner.pid")).isPresent() || youngerThan(dir, java.time.Duration.ofMinutes(1))) {
+                // an owner that may still run keeps its stack, even one whose pid file cannot prove it (an older version's)
+                if (PidFile.mayBeAlive(dir.resolve("owner.pid")) || youngerThan(dir, java.time.Duration.ofMinutes(1))) {
                     continue;
                 }
                 kill(dir.resolve("stack.pid"), "stack of a finished test run");
@@ -114,10 +102,5 @@ final class Orphans {
         } catch (IOException e) {
             System.err.println("[local-stack] could not delete " + dir + ": " + e);
         }
-    }
-
-    private static boolean ours(ProcessHandle p) {
-        String cmd = p.info().command().orElse("");
-        return cmd.contains("java") || cmd.contains("postgres");
     }
 }

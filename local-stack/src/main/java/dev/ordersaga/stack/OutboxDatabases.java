@@ -23,7 +23,18 @@ public final class OutboxDatabases {
 
     /** Creates {@code <prefix>_<random>} and migrates it; returns its name. Its slot is {@code outbox_<name>}. */
     public static String create(StackEndpoints stack, String prefix) {
-        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String name = uniqueName(prefix);
+        createNamed(stack, name);
+        return name;
+    }
+
+    /** {@code <prefix>_<random>}: for a caller that must know the name before the database exists (to remove it). */
+    public static String uniqueName(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    /** Creates the database and migrates it, as {@link #create} does. */
+    public static void createNamed(StackEndpoints stack, String name) {
         try (Connection c = stack.connect("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
@@ -37,7 +48,6 @@ public final class OutboxDatabases {
         } catch (SQLException e) {
             throw new IllegalStateException("granting the relay access to " + name + " failed", e);
         }
-        return name;
     }
 
     /** A statement that adds outbox rows: bind them with {@link #bind}, then execute or batch. */

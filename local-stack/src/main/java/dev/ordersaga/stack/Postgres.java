@@ -32,12 +32,20 @@ final class Postgres implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(workDir.toFile())
                 .setPGStartupWait(Duration.ofSeconds(60))
+                // zonky's own JVM shutdown hook would fast-stop PostgreSQL in parallel with the stack's ordered stop
+                // (services, Kafka, then PostgreSQL), failing the relay's last offset flush and in-flight consumer
+                // transactions: the stack stops it itself, last (LocalStack.close). A JVM killed outright never ran
+                // hooks anyway: the next start stops a leftover postmaster (Orphans.stopPostmaster).
+                .setRegisterShutdownHook(false)
                 // zonky's start-up check connects as postgres: with its password once provision() required one
                 .setConnectConfig("password", StackEndpoints.PASSWORD)
                 // logical decoding for the relay
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_replication_slots", "32")
                 .setServerConfig("max_wal_senders", "32")
+                // a slot that falls further behind than this is invalidated rather than filling the disk: the relay
+                // then refuses that source and says why, instead of every database on the box stopping for want of space
+                .setServerConfig("max_slot_wal_keep_size", "1GB")
                 // zonky turns both off; a stack that can lose committed orders is not our default,
                 // and the WAL sender only ships flushed WAL, so commit latency depends on them too
                 .setServerConfig("fsync", "on")

@@ -21,6 +21,7 @@ public final class TestStack {
     private static StackEndpoints shared;
     private static Path sharedHome;
     private static long sharedPid;
+    private static Process sharedProcess;
 
     private TestStack() {
     }
@@ -43,6 +44,27 @@ public final class TestStack {
     }
 
     /** The stack's JVM (Kafka runs in it; Postgres runs as its own processes). */
+    /**
+     * For fault tests: stops the shared stack's Kafka broker ({@code up} false) or starts it again on the same port and
+     * data, and returns once the stack has done it (2 minutes at most).
+     */
+    public static synchronized void kafka(boolean up) throws IOException, InterruptedException {
+        shared();
+        String command = up ? "kafka-up" : "kafka-down";
+        Path done = sharedHome.resolve("command.done");
+        Files.deleteIfExists(done);
+        var in = sharedProcess.getOutputStream();
+        in.write((command + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        in.flush();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (!Files.exists(done) || !Files.readString(done).equals(command)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(command + " not done within 2 minutes:\n" + tail(sharedHome.resolve("stack.log")));
+            }
+            Thread.sleep(50);
+        }
+    }
+
     public static synchronized long pid() {
         shared();
         return sharedPid;
@@ -54,23 +76,23 @@ public final class TestStack {
         Orphans.reapTestStacks(root);
         Path home = root.resolve(UUID.randomUUID().toString());
         Files.createDirectories(home);
-        Orphans.writePid(home.resolve("owner.pid"), ProcessHandle.current().pid());
-
-        Path log = home.resolve("stack.log");
-        ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC",
-                "-cp", classpath(),
-                LocalStack.class.getName(), "serve", home.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // stdin stays a pipe: when this JVM exits, the stack reads end-of-stream and stops
-        Process process = pb.start();
+        Orphans.writePid(home.resolve("owner.pid"), ProcessHandle.current());
+        Process process = launch(home, List.of());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Orphans.terminate(process.toHandle(), Duration.ofSeconds(30));
             Orphans.deleteTree(home);
         }, "test-stack-stop"));
 
+        StackEndpoints endpoints = awaitStarted(process, home);
+        sharedHome = home;
+        sharedPid = process.pid();
+        sharedProcess = process;
+        return endpoints;
+    }
+
+    /** Waits for a stack of {@link #launch} to have written its endpoints (3 minutes at most). */
+    static StackEndpoints awaitStarted(Process process, Path home) throws IOException {
+        Path log = home.resolve("stack.log");
         Path endpoints = home.resolve("endpoints.properties");
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         while (!Files.exists(endpoints)) {
@@ -87,9 +109,22 @@ public final class TestStack {
                 throw new IllegalStateException(e);
             }
         }
-        sharedHome = home;
-        sharedPid = process.pid();
         return StackEndpoints.read(endpoints);
+    }
+
+    /**
+     * {@code LocalStack serve home} in a JVM of its own, its output in {@code home/stack.log}. Its standard input stays
+     * a pipe: when this JVM exits (or closes it), the stack reads end-of-stream and stops.
+     */
+    static Process launch(Path home, List<String> jvmOptions) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath(), LocalStack.class.getName(), "serve", home.toString()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("stack.log").toFile()))
+                .start();
     }
 
     private static String classpath() throws IOException {

@@ -23,6 +23,8 @@ class PostgresRestartTest {
         int port = Ports.free();
         try (Postgres pg = Postgres.start(home.resolve("pg"), binaries, port)) {
             pg.provision();
+            // the start time PostgreSQL writes in its postmaster.pid is the one of its live process (PidFile)
+            assertThat(PidFile.livePostmaster(home.resolve("pg").resolve("postmaster.pid"))).isPresent();
         }
         try (Postgres pg = Postgres.start(home.resolve("pg"), binaries, port)) {
             pg.provision();

@@ -48,6 +48,14 @@ class TestStackTest {
     }
 
     @Test
+    void walKeptForASlotIsBounded() throws Exception {
+        try (Connection c = stack.connect("postgres");
+             Statement s = c.createStatement()) {
+            assertThat(show(s, "max_slot_wal_keep_size")).isEqualTo("1GB");
+        }
+    }
+
+    @Test
     void everyServiceDatabaseExists() throws Exception {
         for (String db : StackEndpoints.DATABASES) {
             try (Connection c = stack.connect(db);

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,8 +15,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Streams each configured source while this replica leads it (see {@link SourceLeader}) and stops the process
- * if an engine dies.
+ * Streams each configured source while this replica leads it (see {@link SourceLeader}), each on its own: a source
+ * whose engine stops is started again without touching the others.
  */
 @ApplicationScoped
 public class Relay {
@@ -26,6 +25,7 @@ public class Relay {
     private final MeterRegistry metrics;
     private final String bootstrapServers;
     private final List<SourceLeader> leaders = new ArrayList<>();
+    private final java.util.Map<String, ParkedEvents> parking = new java.util.concurrent.ConcurrentHashMap<>();
     private KafkaPublisher publisher;
 
     public Relay(RelayConfig config, MeterRegistry metrics,
@@ -46,7 +46,7 @@ public class Relay {
         String instance = config.instanceId().map(String::trim).filter(s -> !s.isEmpty()).orElseGet(Relay::defaultInstanceId);
         publisher = new KafkaPublisher(bootstrapServers, config.producer(), metrics);
         for (Source s : sources) {
-            leaders.add(new SourceLeader(s, instance, config.leader(), this::startEngine, this::failed, this::halt));
+            leaders.add(new SourceLeader(s, instance, config.leader(), this::startEngine, this::halt));
         }
         for (SourceLeader leader : leaders) {
             String source = leader.source().name();
@@ -59,6 +59,9 @@ public class Relay {
             FunctionCounter.builder("relay.takeovers", leader, SourceLeader::takeovers)
                     .description("Times this replica took the source's lock and became active (its first start counts)")
                     .tag("source", source).register(metrics);
+            FunctionCounter.builder("relay.engine.restarts", leader, SourceLeader::restarts)
+                    .description("Engine starts after the source's engine stopped or its slot was refused")
+                    .tag("source", source).register(metrics);
         }
         Log.infof("outbox-relay instance %s: %d source(s); each is streamed by the replica holding its advisory lock",
                 instance, leaders.size());
@@ -69,7 +72,8 @@ public class Relay {
     }
 
     private SourceLeader.Engine startEngine(Source source) {
-        SourceEngine engine = new SourceEngine(source, publisher, this::failed);
+        SourceEngine engine = new SourceEngine(source, publisher, parking.computeIfAbsent(source.name(),
+                n -> new ParkedEvents(source, config.offsetsDatabase(), metrics)));
         engine.start(properties(source));
         return engine;
     }
@@ -142,27 +146,11 @@ public class Relay {
         p.put("poll.interval.ms", "10");
         p.put("max.batch.size", "8192");
         p.put("max.queue.size", "32768");
+        // and a bound in bytes, which the record count alone is not: 32k outbox rows of 10 kB would be 320 MB
+        // per source. With the producer's buffer (KafkaPublisher) this bounds what a backlog drain holds.
+        p.put("max.queue.size.in.bytes", Long.toString(32L * 1024 * 1024));
         config.debezium().forEach(p::put);
         return p;
-    }
-
-    private void failed(Source source, String why) {
-        if (!config.exitOnFailure()) {
-            return;
-        }
-        Log.errorf("outbox-relay exits with status 1 because the engine of %s stopped (%s); restart it to resume from the stored offset",
-                source.describe(), why);
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(30_000);
-            } catch (InterruptedException ignored) {
-                // halting anyway
-            }
-            Runtime.getRuntime().halt(1);
-        }, "relay-exit-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        Quarkus.asyncExit(1);
     }
 
     /** A fenced engine that does not stop may still publish: end the process now, no shutdown hooks. */

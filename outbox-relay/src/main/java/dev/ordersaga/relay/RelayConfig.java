@@ -27,7 +27,10 @@ public interface RelayConfig {
     @WithDefault("relay")
     String offsetsDatabase();
 
-    /** Exit the process when an engine stops: a supervisor restarts it, nothing is skipped. Off only in tests. */
+    /**
+     * Halt the process when a fenced engine (this replica lost its lock) does not stop within
+     * {@code relay.leader.stop-timeout}, so that nothing stale is published. Off only in tests, which run in one JVM.
+     */
     @WithDefault("true")
     boolean exitOnFailure();
 

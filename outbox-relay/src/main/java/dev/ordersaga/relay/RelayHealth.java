@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 import java.util.function.Predicate;
@@ -49,19 +48,6 @@ final class RelayHealth {
         }
     }
 
-    /** Alive unless an engine failed: then restart the process, which resumes from the stored offsets. */
-    @Liveness
-    @ApplicationScoped
-    static class NoEngineFailed implements HealthCheck {
-        private final Relay relay;
-
-        NoEngineFailed(Relay relay) {
-            this.relay = relay;
-        }
-
-        @Override
-        public HealthCheckResponse call() {
-            return check("no outbox engine failed", relay, l -> l.state() != SourceEngine.State.FAILED);
-        }
-    }
+    // No liveness check of the engines: a failed engine is started again inside the process (SourceLeader), and a
+    // pod restarted for it would stop the other sources too. Alerts watch relay_engine_up and relay_engine_restarts.
 }

@@ -17,11 +17,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 /**
  * One Debezium engine streaming one database's outbox. A batch is marked processed only after Kafka has
- * acknowledged every record in it, so a crash replays (at least once) and never skips.
+ * acknowledged every record in it, or refused one for good and it is parked ({@link ParkedEvents}), so a crash
+ * replays (at least once) and never skips. Any other error stops the engine; its {@link SourceLeader} starts it again.
  */
 final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>>, SourceLeader.Engine {
 
@@ -29,7 +29,7 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
 
     private final Source source;
     private final KafkaPublisher publisher;
-    private final BiConsumer<Source, String> onFailure;
+    private final ParkedEvents parking;
     private static final Map<String, String> ROUTING = Map.of(
             // topic per aggregate type: orders -> orders.events
             "route.topic.replacement", "${routedByValue}.events",
@@ -48,10 +48,10 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
     /** The sends of the batch in hand: a stopped engine is one with none of them left to reach Kafka. */
     private volatile List<CompletableFuture<Void>> inFlight = List.of();
 
-    SourceEngine(Source source, KafkaPublisher publisher, BiConsumer<Source, String> onFailure) {
+    SourceEngine(Source source, KafkaPublisher publisher, ParkedEvents parking) {
         this.source = source;
         this.publisher = publisher;
-        this.onFailure = onFailure;
+        this.parking = parking;
         this.outboxTopic = source.name() + ".public.outbox";
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "relay-" + source.name()));
         router.configure(ROUTING);
@@ -111,13 +111,13 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
         // Debezium's messages embed the whole offset context; the health check shows the gist
         failure = why.length() > 300 ? why.substring(0, 300) + "..." : why;
         Log.errorf(error, "relay engine for %s stopped unexpectedly (success=%s): %s", source.describe(), success, why);
-        onFailure.accept(source, failure);
     }
 
     @Override
     public void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer) throws InterruptedException {
         List<CompletableFuture<Void>> acks = new ArrayList<>(records.size());
+        List<SourceRecord> sent = new ArrayList<>(records.size());
         inFlight = acks;
         for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
             if (fenced) {
@@ -132,15 +132,25 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
                     synchronized (acks) {
                         acks.add(publisher.send(source.name(), routed, commitMicros(raw)));
                     }
+                    sent.add(routed);
                 }
             }
         }
-        for (CompletableFuture<Void> ack : acks) {
+        for (int i = 0; i < acks.size(); i++) {
             try {
-                ack.get(5, TimeUnit.MINUTES);
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                // stop the engine with the batch unacknowledged: the next start resends it
-                throw new IllegalStateException("Kafka did not acknowledge an event of " + source.describe(), e);
+                acks.get(i).get(5, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                if (!ParkedEvents.refusedForGood(e.getCause())) {
+                    // stop the engine with the batch unacknowledged: the next start resends it
+                    throw new IllegalStateException("Kafka did not acknowledge an event of " + source.describe(), e.getCause());
+                }
+                try {
+                    parking.park(sent.get(i), e.getCause());
+                } catch (java.sql.SQLException parkFailed) {
+                    throw new IllegalStateException("cannot park an event of " + source.describe() + " that Kafka refused", parkFailed);
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("Kafka did not acknowledge an event of " + source.describe() + " within 5 minutes", e);
             }
         }
         for (ChangeEvent<SourceRecord, SourceRecord> event : records) {

@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -25,6 +24,12 @@ import java.util.function.Function;
  * tries the lock every check interval; the leader checks every interval that its session still holds it and,
  * the moment it cannot tell, fences and stops its engine (or halts the process if the stop hangs). See the README
  * for why a lock in Postgres and not a Kubernetes Lease.
+ *
+ * <p>While it leads, a source is never given up: an engine that stops (Kafka down past the producer's timeout, the
+ * database restarting) is started again with backoff, and a slot that cannot be streamed without skipping events
+ * (missing, or invalidated by {@code max_slot_wal_keep_size}) is refused, with the reason in the log and the health
+ * check, and checked again with the same backoff. Each source has its own leader, so one failing source never
+ * stops the others.
  */
 final class SourceLeader implements AutoCloseable {
 
@@ -45,9 +50,13 @@ final class SourceLeader implements AutoCloseable {
     private final Source source;
     private final String instanceId;
     private final long key;
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(30);
+    /** An engine that streamed this long before it stopped starts again at once: its failure was not a loop. */
+    private static final Duration STABLE = Duration.ofSeconds(60);
+
     private final RelayConfig.Leader settings;
     private final Function<Source, Engine> engines;
-    private final BiConsumer<Source, String> onFailure;
     private final Runnable halt;
     private final ScheduledExecutorService ticker;
     private Connection lock;
@@ -56,21 +65,24 @@ final class SourceLeader implements AutoCloseable {
     private volatile String failure;
     private volatile String detail = "not checked yet";
     private volatile long takeovers;
+    private volatile long restarts;
     private String lastWarning;
+    // the ticker's own: when the next start may be tried after a failure, and how long the one after waits
+    private Duration backoff = FIRST_RETRY;
+    private long retryAt;
+    private long engineStartedAt;
 
     /**
      * @param engines   starts the source's engine (called only while the lock is held)
-     * @param onFailure the source cannot be streamed without skipping events (its slot is missing)
      * @param halt      the stop of a fenced engine hung: end the process so nothing stale is published
      */
     SourceLeader(Source source, String instanceId, RelayConfig.Leader settings, Function<Source, Engine> engines,
-                 BiConsumer<Source, String> onFailure, Runnable halt) {
+                 Runnable halt) {
         this.source = source;
         this.instanceId = instanceId;
         this.key = lockKey(source.slot());
         this.settings = settings;
         this.engines = engines;
-        this.onFailure = onFailure;
         this.halt = halt;
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "relay-leader-" + source.name());
@@ -108,6 +120,11 @@ final class SourceLeader implements AutoCloseable {
         return takeovers;
     }
 
+    /** Engine starts after a failure or a refused slot, while this replica led the source. */
+    long restarts() {
+        return restarts;
+    }
+
     String instanceId() {
         return instanceId;
     }
@@ -139,12 +156,9 @@ final class SourceLeader implements AutoCloseable {
         return detail;
     }
 
-    /**
-     * The first attempt, on the caller's thread: a replica that gets the lock at start-up and finds the slot
-     * missing fails the start, as a single relay always did.
-     */
+    /** The first attempt, on the caller's thread, so that a single relay streams as soon as it has started. */
     void firstAttempt() {
-        tryToLead(true);
+        tryToLead();
     }
 
     void startTicking() {
@@ -157,7 +171,7 @@ final class SourceLeader implements AutoCloseable {
             if (role == Role.ACTIVE) {
                 checkLeadership();
             } else {
-                tryToLead(false);
+                tryToLead();
             }
         } catch (RuntimeException e) {
             // the ticker must outlive any surprise: a dead ticker would leave a leader unchecked
@@ -165,7 +179,7 @@ final class SourceLeader implements AutoCloseable {
         }
     }
 
-    private void tryToLead(boolean atStart) {
+    private void tryToLead() {
         try {
             Connection c = lockConnection();
             try (PreparedStatement q = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
@@ -192,21 +206,31 @@ final class SourceLeader implements AutoCloseable {
         takeovers++;
         detail = "active";
         Log.infof("leadership: relay %s is now ACTIVE for %s (advisory lock %d)", instanceId, source.describe(), key);
+        startIfSlotUsable(settings.checkInterval());
+    }
+
+    /** Starts the engine unless the slot cannot be streamed without skipping events: then refuses, and tries later. */
+    private void startIfSlotUsable(Duration patience) {
         try {
             checkSlot(lock, source);
         } catch (SQLException e) {
             // the connection, not the slot: try again as a standby
             stepDown("the slot check failed: " + e.getMessage());
             return;
-        } catch (IllegalStateException e) {
-            failure = e.getMessage();
-            if (atStart) {
-                throw e;
-            }
-            onFailure.accept(source, failure);
+        } catch (IllegalStateException refused) {
+            retryLater("refused: " + refused.getMessage());
             return;
         }
-        startWhenSlotFree(settings.checkInterval());
+        startWhenSlotFree(patience);
+    }
+
+    /** The source stays FAILED, with the reason in the health check, until the next attempt after the backoff. */
+    private void retryLater(String why) {
+        failure = why;
+        retryAt = System.nanoTime() + backoff.toNanos();
+        Log.errorf("relay %s does not stream %s: %s; next attempt in %d s", instanceId, source.describe(), why,
+                backoff.toSeconds());
+        backoff = backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
     }
 
     /**
@@ -234,6 +258,13 @@ final class SourceLeader implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
+        if (failure != null) {
+            restarts++;
+            Log.infof("relay %s starts the engine of %s again (restart %d) after: %s", instanceId, source.describe(),
+                    restarts, failure);
+        }
+        failure = null;
+        engineStartedAt = System.nanoTime();
         engine = engines.apply(source);
     }
 
@@ -254,10 +285,19 @@ final class SourceLeader implements AutoCloseable {
         } catch (SQLException e) {
             lost = "the lock connection failed: " + e.getMessage();
         }
+        Engine e = engine;
         if (lost != null) {
             stepDown(lost);
-        } else if (engine == null && failure == null) {
-            startWhenSlotFree(Duration.ofMillis(settings.checkInterval().toMillis() / 2));
+        } else if (e != null && e.state() == SourceEngine.State.FAILED) {
+            // Debezium has shut the engine down already; close what is left and start a new one after the backoff
+            engine = null;
+            stopWithin(e, settings.stopTimeout());
+            if (System.nanoTime() - engineStartedAt > STABLE.toNanos()) {
+                backoff = FIRST_RETRY;
+            }
+            retryLater("the engine stopped: " + e.failure());
+        } else if (e == null && (failure == null || System.nanoTime() - retryAt >= 0)) {
+            startIfSlotUsable(Duration.ofMillis(settings.checkInterval().toMillis() / 2));
         }
     }
 
@@ -269,6 +309,8 @@ final class SourceLeader implements AutoCloseable {
         Log.warnf("leadership: relay %s is now STANDBY for %s: %s; stopping its engine", instanceId, source.describe(), why);
         role = Role.STANDBY;
         detail = "waiting: lost the lock (" + why + ")";
+        failure = null;
+        backoff = FIRST_RETRY;
         dropLockConnection();
         Engine e = engine;
         engine = null;
@@ -370,7 +412,7 @@ final class SourceLeader implements AutoCloseable {
      */
     static void checkSlot(Connection c, Source source) throws SQLException {
         try (PreparedStatement slot = c.prepareStatement(
-                "SELECT plugin, database FROM pg_replication_slots WHERE slot_name = ?");
+                "SELECT plugin, database, wal_status FROM pg_replication_slots WHERE slot_name = ?");
              PreparedStatement pub = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
             slot.setString(1, source.slot());
             try (ResultSet rs = slot.executeQuery()) {
@@ -382,6 +424,13 @@ final class SourceLeader implements AutoCloseable {
                 if (!"pgoutput".equals(rs.getString(1)) || !source.database().equals(rs.getString(2))) {
                     throw new IllegalStateException("replication slot " + source.slot() + " belongs to database "
                             + rs.getString(2) + " with plugin " + rs.getString(1) + ", not to " + source.describe());
+                }
+                if ("lost".equals(rs.getString(3))) {
+                    // max_slot_wal_keep_size: the server removed WAL the slot still needed rather than fill its disk
+                    throw new IllegalStateException("replication slot " + source.slot() + " of " + source.describe()
+                            + " was invalidated (wal_status lost: it fell further behind than max_slot_wal_keep_size): "
+                            + "events in the removed WAL cannot be relayed; drop and recreate the slot only after deciding "
+                            + "how to replay what was missed");
                 }
             }
             pub.setString(1, source.publication());

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -110,23 +109,22 @@ class RelayLeadershipTest {
     /**
      * A leader can lose its lock right after taking over, before its engine has started: the stop completes well
      * within the bound after which the process would be halted, counts as a stop and not as an engine failure (which
-     * would exit the process), and leaves the slot free.
+     * would start it again), and leaves the slot free.
      */
     @Test
     void anEngineStoppedRightAfterItsStartStopsWithoutFailing() throws Exception {
         String db = OutboxDatabases.create(TestStack.shared(), "starting");
         Source source = new Source(db, "127.0.0.1", TestStack.shared().postgresPort(), db, StackEndpoints.USER,
                 StackEndpoints.PASSWORD, OutboxSchema.slotName(db), OutboxSchema.PUBLICATION);
-        AtomicReference<String> failure = new AtomicReference<>();
         try (KafkaPublisher publisher = new KafkaPublisher(TestStack.shared().bootstrapServers(), Map.of(), metrics)) {
-            SourceEngine engine = new SourceEngine(source, publisher, (s, why) -> failure.set(why));
+            SourceEngine engine = new SourceEngine(source, publisher, new ParkedEvents(source, "relay", metrics));
             engine.start(relay.properties(source));
             engine.fence();
             long started = System.nanoTime();
             engine.close();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             assertThat(engine.state()).isEqualTo(SourceEngine.State.STOPPED);
-            assertThat(failure.get()).isNull();
+            assertThat(engine.failure()).isNull();
             await().atMost(Duration.ofSeconds(5)).until(() -> !slotActive(db));
         }
     }

@@ -93,6 +93,50 @@ class RelayTest {
         }
     }
 
+    /** Kafka refuses a record over its request size and a topic name with a space: both parked, the rest flows. */
+    @Test
+    void eventsKafkaRefusesForGoodAreParkedAndTheSourceGoesOn() throws Exception {
+        String aggregateType = "p" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        UUID before;
+        UUID tooLarge;
+        UUID badTopic;
+        UUID after;
+        try (OutboxRows rows = new OutboxRows(database)) {
+            before = rows.add(aggregateType, "k-1", "Before", "{}");
+            // over the producer's max.request.size (1 MiB)
+            tooLarge = rows.add(aggregateType, "k-2", "Huge", "{\"pad\": \"" + "p".repeat(1_200_000) + "\"}");
+            badTopic = rows.add("no such topic " + aggregateType, "k-3", "Misrouted", "{}");
+            rows.commit();
+            after = rows.add(aggregateType, "k-4", "After", "{}");
+            rows.commit();
+        }
+        try (TopicReader reader = new TopicReader(TestStack.shared().bootstrapServers(), aggregateType + ".events")) {
+            List<ConsumerRecord<String, String>> seen = reader.until(
+                    r -> r.stream().anyMatch(c -> "k-4".equals(c.key())), Duration.ofSeconds(90));
+            assertThat(seen).extracting(r -> header(r, "id")).containsExactlyInAnyOrder(before.toString(), after.toString());
+        }
+        try (java.sql.Connection c = TestStack.shared().connect("relay");
+             java.sql.PreparedStatement q = c.prepareStatement(
+                     "SELECT event_id, topic, event_type, reason, length(payload) FROM relay_parked_event WHERE source = ? ORDER BY event_type")) {
+            q.setString(1, database);
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(tooLarge.toString());
+                assertThat(rs.getString(3)).isEqualTo("Huge");
+                assertThat(rs.getString(4)).startsWith("RecordTooLargeException");
+                assertThat(rs.getInt(5)).isGreaterThan(1_200_000);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(badTopic.toString());
+                assertThat(rs.getString(2)).isEqualTo("no such topic " + aggregateType + ".events");
+                assertThat(rs.getString(4)).startsWith("InvalidTopicException");
+                assertThat(rs.next()).isFalse();
+            }
+        }
+        RestAssured.get("/q/metrics").then()
+                .body(containsString("relay_events_parked_total{source=\"" + database + "\"} 2.0"))
+                .body(containsString("relay_engine_restarts_total{source=\"" + database + "\"} 0.0"));
+    }
+
     @Test
     void healthAndMetricsDescribeEachSource() {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -102,6 +146,23 @@ class RelayTest {
                         .body(containsString("relay_engine_up{source=\"" + database + "\"} 1.0"))
                         .body(containsString("relay_slot_lag_bytes{source=\"" + database + "\"}"))
                         .body(containsString("relay_slot_retained_bytes{source=\"" + database + "\"}")));
+    }
+
+    /** ops/alerts.yml names only metrics the relay serves: a renamed metric would silence an alert. */
+    @Test
+    void theAlertRulesNameMetricsTheRelayServes() throws Exception {
+        String rules = java.nio.file.Files.readString(dev.ordersaga.stack.RepoRoot.find().orElseThrow().resolve("ops/alerts.yml"));
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\brelay_[a-z_]+").matcher(rules);
+        while (m.find()) {
+            named.add(m.group());
+        }
+        named.remove("relay_parked_event"); // the table, in a description
+        assertThat(named).contains("relay_engine_up", "relay_slot_retained_bytes", "relay_events_parked_total");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            String metrics = RestAssured.get("/q/metrics").asString();
+            assertThat(named).allSatisfy(name -> assertThat(metrics).contains(name + "{"));
+        });
     }
 
     private static String header(ConsumerRecord<String, String> r, String key) {

@@ -17,10 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -93,7 +91,7 @@ class SourceLeaderTest {
             Source behindProxy = new Source(source.name(), "127.0.0.1", link.port(), source.database(), source.user(),
                     source.password(), source.slot(), source.publication());
             SourceLeader a = new SourceLeader(behindProxy, "relay-partitioned", settings(Duration.ofSeconds(5)),
-                    enginesA::start, (s, why) -> { }, () -> { });
+                    enginesA::start, () -> { });
             leaders.add(a);
             SourceLeader b = leader("relay-b", enginesB, Duration.ofSeconds(5), () -> { });
             a.firstAttempt();
@@ -136,31 +134,60 @@ class SourceLeaderTest {
     }
 
     @Test
-    void theReplicaThatLeadsRefusesAMissingSlot() throws Exception {
+    void theReplicaThatLeadsRefusesAMissingSlotAndStartsOnceItIsBack() throws Exception {
         FakeEngines engines = new FakeEngines();
         Slots.lose(stack, source.slot());
         SourceLeader a = leader("relay-noslot", engines, Duration.ofSeconds(5), () -> { });
-        assertThatThrownBy(a::firstAttempt).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("replication slot " + source.slot() + " does not exist")
-                .hasMessageContaining("database " + source.database());
+        a.firstAttempt();
+        assertThat(a.state()).isEqualTo(SourceEngine.State.FAILED);
+        assertThat(a.detail()).contains("replication slot " + source.slot() + " does not exist")
+                .contains("database " + source.database());
         assertThat(engines.started).hasValue(0);
+
+        a.startTicking();
+        try (Connection c = stack.connect(source.database()); java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT pg_create_logical_replication_slot('" + source.slot() + "', 'pgoutput')");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAtomic(engines.started, org.hamcrest.Matchers.equalTo(1));
+        assertThat(a.restarts()).isEqualTo(1);
+        assertThat(a.state()).isEqualTo(SourceEngine.State.RUNNING);
+    }
+
+    @Test
+    void anEngineThatStopsIsStartedAgainWithBackoff() {
+        FakeEngines engines = new FakeEngines();
+        SourceLeader a = leader("relay-restart", engines, Duration.ofSeconds(5), () -> { });
+        a.firstAttempt();
+        a.startTicking();
+        assertThat(engines.started).hasValue(1);
+
+        engines.failing = true;
+        // each fake engine fails at once: starts come 1 s, then 2 s apart (backoff), not every tick
+        await().atMost(Duration.ofSeconds(10)).untilAtomic(engines.started, org.hamcrest.Matchers.equalTo(3));
+        long t3 = System.nanoTime();
+        assertThat(a.detail()).contains("broken on purpose");
+        await().atMost(Duration.ofSeconds(10)).untilAtomic(engines.started, org.hamcrest.Matchers.equalTo(4));
+        assertThat(Duration.ofNanos(System.nanoTime() - t3)).isGreaterThan(Duration.ofMillis(3500));
+        assertThat(a.restarts()).isEqualTo(3);
+        assertThat(engines.closed.get()).isGreaterThanOrEqualTo(3);
+
+        engines.failing = false;
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.state() == SourceEngine.State.RUNNING);
+        assertThat(a.role()).isEqualTo(SourceLeader.Role.ACTIVE);
     }
 
     @Test
     void aStandbyThatTakesOverAMissingSlotFailsInsteadOfStreaming() throws Exception {
-        AtomicReference<String> failure = new AtomicReference<>();
         SourceLeader a = leader("relay-first", new FakeEngines(), Duration.ofSeconds(5), () -> { });
         a.firstAttempt();
         FakeEngines enginesB = new FakeEngines();
-        SourceLeader b = new SourceLeader(source, "relay-second", settings(Duration.ofSeconds(5)), enginesB::start,
-                (s, why) -> failure.set(why), () -> { });
-        leaders.add(b);
+        SourceLeader b = leader("relay-second", enginesB, Duration.ofSeconds(5), () -> { });
         b.firstAttempt();
         b.startTicking();
 
         Slots.lose(stack, source.slot());
         a.close();
-        await().atMost(Duration.ofSeconds(5)).untilAtomic(failure, org.hamcrest.Matchers.containsString("does not exist"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.detail().contains("does not exist"));
         assertThat(enginesB.started).hasValue(0);
         assertThat(b.state()).isEqualTo(SourceEngine.State.FAILED);
     }
@@ -177,7 +204,7 @@ class SourceLeaderTest {
     private static final long PINNED_ORDERS_KEY = -4303161150964541680L;
 
     private SourceLeader leader(String instance, FakeEngines engines, Duration stopTimeout, Runnable halt) {
-        SourceLeader l = new SourceLeader(source, instance, settings(stopTimeout), engines::start, (s, why) -> { }, halt);
+        SourceLeader l = new SourceLeader(source, instance, settings(stopTimeout), engines::start, halt);
         leaders.add(l);
         return l;
     }
@@ -219,18 +246,20 @@ class SourceLeaderTest {
         final AtomicInteger fenced = new AtomicInteger();
         final AtomicInteger closed = new AtomicInteger();
         volatile CountDownLatch closeBlocks;
+        /** While set, the engines report themselves failed, as Debezium's do after a fatal error. */
+        volatile boolean failing;
 
         SourceLeader.Engine start(Source source) {
             started.incrementAndGet();
             return new SourceLeader.Engine() {
                 @Override
                 public SourceEngine.State state() {
-                    return SourceEngine.State.RUNNING;
+                    return failing ? SourceEngine.State.FAILED : SourceEngine.State.RUNNING;
                 }
 
                 @Override
                 public String failure() {
-                    return null;
+                    return failing ? "broken on purpose" : null;
                 }
 
                 @Override

@@ -75,9 +75,14 @@ final class RunningSystem {
         return restarted;
     }
 
-    /** Stops one service, as a crash or a scale-down would; {@link #restartExited} brings it back. */
+    /** Stops one service (SIGTERM), as a scale-down or a rollout would; {@link #restartExited} brings it back. */
     synchronized void stop(Service s) {
         apps.get(s).close();
+    }
+
+    /** SIGKILL, as a crash or an OOM kill would; {@link #restartExited} brings it back. */
+    synchronized void kill(Service s) {
+        apps.get(s).kill();
     }
 
     /** Starts one service again, on its port, with extra environment (e.g. short deadlines); {@code Map.of()} restores it. */

@@ -1,0 +1,416 @@
+package dev.ordersaga.system;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ordersaga.stack.AppProcess;
+import dev.ordersaga.stack.OutboxDatabases;
+import dev.ordersaga.stack.PostgresOutage;
+import dev.ordersaga.stack.Service;
+import dev.ordersaga.stack.TestStack;
+import io.restassured.RestAssured;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chaos suite: the packaged services and the relay as processes (as `make run` starts them), orders flowing,
+ * one fault at a time, then {@link ChaosCheck}'s promise: every order terminal, nothing held, nothing applied
+ * twice, nothing lost. Writes {@code target/chaos/report.json} and {@code report.md}.
+ *
+ * <p>{@code make test} runs R2 and R13 at a small scale; {@code make chaos} runs every scenario at full scale
+ * ({@code CHAOS_SCALE=full}); {@code CHAOS_ONLY=R2,R13} picks scenarios. The pauses between faults pace the
+ * faults under load; nothing here waits for Kafka with a fixed sleep.
+ */
+class ChaosIT {
+
+    private static final boolean FULL = "full".equalsIgnoreCase(System.getenv("CHAOS_SCALE"));
+    private static final List<String> CONSUMER_GROUPS = List.of("order-app", "inventory-app", "coupon-app");
+
+    private final RunningSystem system = RunningSystem.shared();
+    private final ChaosCheck check = new ChaosCheck(system);
+    /** The results so far, by scenario: R8 compares with R1. */
+    private final Map<String, ChaosCheck.Result> results = new LinkedHashMap<>();
+    /** order-app (its deadlines), inventory-app and coupon-app read orders.events. */
+    private static final int ORDERS_EVENTS_CONSUMERS = 3;
+
+    /** What a fault found wrong itself, beside the common checks; and when the fault ended. */
+    static final class Run {
+        final ChaosLoad load;
+        final List<String> failures = new ArrayList<>();
+        /** Events the scenario makes the consumers park on purpose (R8). */
+        double expectParked;
+        /** Checks on the common figures, run after them (R8 compares with R1). */
+        final List<java.util.function.BiConsumer<ChaosCheck.Result, List<String>>> after = new ArrayList<>();
+
+        Run(ChaosLoad load) {
+            this.load = load;
+        }
+    }
+
+    interface Fault {
+        /** Injects the fault under load; returns when the last fault ended. */
+        Instant inject(Run run) throws Exception;
+    }
+
+    record Scenario(String name, String description, int ordersPerSecond, Fault fault) {
+    }
+
+    @Test
+    void nothingIsLostStuckOrAppliedTwiceWhateverFails() throws Exception {
+        Map<String, Scenario> all = new LinkedHashMap<>();
+        for (Scenario s : scenarios()) {
+            all.put(s.name(), s);
+        }
+        String only = System.getenv("CHAOS_ONLY");
+        List<String> chosen = only != null && !only.isBlank()
+                ? Arrays.stream(only.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList()
+                : FULL ? List.copyOf(all.keySet()) : List.of("R2", "R13");
+        assertThat(all.keySet()).as("known scenarios").containsAll(chosen);
+
+        // R10 watches an idle outbox for ten minutes beside the other scenarios, with a relay of its own
+        IdleOutboxWatch idle = chosen.contains("R10") ? new IdleOutboxWatch(system.stack, FULL ? Duration.ofMinutes(10)
+                : Duration.ofMinutes(2)) : null;
+        for (String name : chosen) {
+            if (name.equals("R10")) {
+                continue;
+            }
+            ChaosCheck.Result r = run(all.get(name));
+            System.out.printf("[chaos] %s %s: %d orders, %d events, %d duplicates delivered, %d applied twice, %d lost, "
+                            + "%d stuck, terminal %.1f s after the last fault, placement to terminal p50 %d ms p99 %d ms%s%n",
+                    r.scenario(), r.passed() ? "passed" : "FAILED", r.orders(), r.events(), r.duplicatesDelivered(),
+                    r.duplicatesApplied(), r.lost(), r.stuck(), r.secondsToTerminal(), r.terminalP50Ms(), r.terminalP99Ms(),
+                    r.passed() ? "" : ": " + r.failures());
+            results.put(name, r);
+        }
+        if (idle != null) {
+            results.put("R10", idle.finish());
+        }
+        write(List.copyOf(results.values()));
+        assertThat(results.values()).allSatisfy(r -> assertThat(r.failures()).as(r.scenario() + " " + r.description()).isEmpty());
+    }
+
+    private List<Scenario> scenarios() {
+        int rate = FULL ? 15 : 6;
+        int kills = FULL ? 10 : 3;
+        Duration between = Duration.ofSeconds(FULL ? 10 : 8);
+        return List.of(
+                new Scenario("R1", "clean run (the reference)", rate, run -> {
+                    pause(between.multipliedBy(kills));
+                    return Instant.now();
+                }),
+                new Scenario("R2", "SIGKILL the relay " + kills + " times under load", rate, run -> {
+                    for (int i = 0; i < kills; i++) {
+                        pause(between);
+                        system.kill(Service.OUTBOX_RELAY);
+                        system.restartExited();
+                    }
+                    return Instant.now();
+                }),
+                new Scenario("R3", "SIGTERM the relay " + kills + " times under load", rate, run -> {
+                    for (int i = 0; i < kills; i++) {
+                        pause(between);
+                        system.stop(Service.OUTBOX_RELAY);
+                        system.restartExited();
+                    }
+                    return Instant.now();
+                }),
+                new Scenario("R5", "PostgreSQL stopped at once (immediate) and started again, 3 times", rate, run -> {
+                    for (int i = 0; i < 3; i++) {
+                        pause(between);
+                        PostgresOutage outage = PostgresOutage.stopImmediately(TestStack.home().resolve("pg"), system.stack.postgresPort());
+                        pause(Duration.ofSeconds(5));
+                        outage.restart(RunningSystem.logs().resolve("postgres-restarts.log"));
+                        awaitTrue(outage::acceptsConnections, Duration.ofSeconds(60), "Postgres accepts connections again");
+                        awaitTrue(() -> system.restartExited() != null && allAlive(), Duration.ofSeconds(120), "every service up");
+                    }
+                    return Instant.now();
+                }),
+                new Scenario("R7", "SIGKILL each consumer app in the middle of its work", rate, run -> {
+                    for (Service s : List.of(Service.INVENTORY_APP, Service.COUPON_APP, Service.ORDER_APP)) {
+                        pause(between);
+                        system.kill(s);
+                        system.restartExited();
+                    }
+                    return Instant.now();
+                }),
+                new Scenario("R8", "poison events for some orders; the others' placement-to-terminal p99 within 2x of R1's",
+                        rate, run -> {
+                    int poison = FULL ? 20 : 5;
+                    for (int i = 0; i < poison; i++) {
+                        pause(between.dividedBy(2));
+                        try (Connection c = system.stack.connect(Service.ORDER_APP.database);
+                             PreparedStatement ps = OutboxDatabases.prepareInsert(c)) {
+                            String order = java.util.UUID.randomUUID().toString();
+                            // an OrderPlaced no consumer can decode (items is not a list): each consumer of orders.events parks it
+                            OutboxDatabases.bind(ps, "orders", order, "OrderPlaced", "{\"version\": 1, \"orderId\": \"" + order
+                                    + "\", \"customerId\": \"chaos\", \"items\": \"not a list\"}");
+                            ps.executeUpdate();
+                        }
+                    }
+                    run.expectParked = poison * ORDERS_EVENTS_CONSUMERS;
+                    run.after.add((r, failures) -> {
+                        ChaosCheck.Result reference = results.get("R1");
+                        if (reference != null && r.terminalP99Ms() > 2 * reference.terminalP99Ms()) {
+                            failures.add("placement-to-terminal p99 " + r.terminalP99Ms() + " ms, over twice R1's "
+                                    + reference.terminalP99Ms() + " ms");
+                        }
+                    });
+                    pause(between);
+                    return Instant.now();
+                }),
+                new Scenario("R10", "an idle outbox beside a busy table: the slot's retained WAL stays under 64 MB", 0,
+                        run -> Instant.now()),
+                new Scenario("R11", "one transaction writes 10,000 outbox rows beside the orders", rate, run -> {
+                    pause(between);
+                    try (Connection c = system.stack.connect(Service.ORDER_APP.database)) {
+                        c.setAutoCommit(false);
+                        try (PreparedStatement ps = OutboxDatabases.prepareInsert(c)) {
+                            for (int i = 0; i < 10_000; i++) {
+                                OutboxDatabases.bind(ps, "chaosbulk", "bulk-" + (i % 100), "BulkWritten", "{\"n\": " + i + "}");
+                                ps.addBatch();
+                            }
+                            ps.executeBatch();
+                        }
+                        c.commit();
+                    }
+                    Instant written = Instant.now();
+                    pause(between);
+                    return written;
+                }),
+                new Scenario("R12", "every consumer group reset to offset 0 on every topic: no new side effects", rate, run -> {
+                    pause(between);
+                    run.load.stop();
+                    awaitTrue(() -> check.settled(run.load), Duration.ofSeconds(90), "the orders before the reset settle");
+                    Map<String, String> before = check.snapshot(run.load);
+                    List<Service> consumers = List.of(Service.ORDER_APP, Service.INVENTORY_APP, Service.COUPON_APP);
+                    consumers.forEach(system::stop);
+                    resetGroupsToEarliest();
+                    system.restartExited();
+                    awaitTrue(this::groupsCaughtUp, Duration.ofMinutes(5), "the consumer groups read everything again");
+                    Map<String, String> after = check.snapshot(run.load);
+                    before.forEach((k, v) -> {
+                        if (!v.equals(after.get(k))) {
+                            run.failures.add("replay changed " + k + ": " + v + " -> " + after.get(k));
+                        }
+                    });
+                    return Instant.now();
+                }),
+                new Scenario("R13", "a row lock held 90 s on a stock row the consumer needs", Math.max(3, rate / 2), run -> {
+                    pause(Duration.ofSeconds(3));
+                    String sku = run.load.initialStock.keySet().iterator().next();
+                    String inventory = system.managementUrl(Service.INVENTORY_APP);
+                    Instant released;
+                    try (Connection operator = system.stack.connect(Service.INVENTORY_APP.database)) {
+                        operator.setAutoCommit(false);
+                        try (PreparedStatement lock = operator.prepareStatement("SELECT * FROM stock WHERE sku = ? FOR UPDATE")) {
+                            lock.setString(1, sku);
+                            lock.executeQuery().close();
+                        }
+                        Instant until = Instant.now().plusSeconds(90);
+                        // the consumer waits behind the lock: not ready, and says why; still alive throughout
+                        boolean sawWaiting = false;
+                        while (Instant.now().isBefore(until)) {
+                            var ready = RestAssured.get(inventory + "/q/health/ready");
+                            sawWaiting |= ready.statusCode() == 503 && ready.asString().contains("retrying");
+                            if (RestAssured.get(inventory + "/q/health/live").statusCode() != 200) {
+                                run.failures.add("inventory-app not alive while it waited for the row lock");
+                                break;
+                            }
+                            pause(Duration.ofSeconds(1));
+                        }
+                        if (!sawWaiting) {
+                            run.failures.add("inventory-app's readiness never said it was retrying behind the lock");
+                        }
+                        operator.rollback();
+                        released = Instant.now();
+                    }
+                    awaitTrue(() -> RestAssured.get(inventory + "/q/health/ready").statusCode() == 200, Duration.ofSeconds(60),
+                            "inventory-app ready again");
+                    return released;
+                }),
+                new Scenario("R14", "two more instances of each consumer app join under load; one is SIGKILLed, one stopped",
+                        rate, run -> {
+                    List<AppProcess> extra = new ArrayList<>();
+                    try {
+                        for (Service s : List.of(Service.INVENTORY_APP, Service.COUPON_APP, Service.ORDER_APP)) {
+                            extra.add(RunningSystem.start(s, system.stack, Map.of()));
+                            extra.add(RunningSystem.start(s, system.stack, Map.of()));
+                        }
+                        pause(between);
+                        for (int i = 0; i < extra.size(); i += 2) {
+                            extra.get(i).kill();
+                            extra.get(i + 1).close();
+                            pause(Duration.ofSeconds(3));
+                        }
+                        return Instant.now();
+                    } finally {
+                        extra.forEach(AppProcess::close);
+                    }
+                }));
+    }
+
+    private ChaosCheck.Result run(Scenario scenario) throws Exception {
+        int expectedOrders = Math.max(20, scenario.ordersPerSecond() * (FULL ? 100 : 30));
+        double parkedBefore = check.parked();
+        try (OutboxAudit audit = new OutboxAudit(system.stack, List.of(Service.ORDER_APP.database,
+                Service.INVENTORY_APP.database, Service.COUPON_APP.database));
+             // less stock than the orders ask for (some are cancelled for it), a coupon per two coupon orders
+             ChaosLoad load = new ChaosLoad(system, scenario.name(), 5, Math.max(10, expectedOrders * 2 * 8 / 10 / 5),
+                     Math.max(5, expectedOrders / 4))) {
+            Run run = new Run(load.start(scenario.ordersPerSecond()));
+            Instant lastFault;
+            try {
+                lastFault = scenario.fault().inject(run);
+            } finally {
+                load.stop();
+            }
+            Instant loadEnded = Instant.now();
+            ChaosCheck.Result r = check.verify(scenario.name(), scenario.description(), load, audit,
+                    lastFault.isAfter(loadEnded) ? lastFault : loadEnded, parkedBefore, run.expectParked);
+            run.failures.addAll(r.failures());
+            run.after.forEach(a -> a.accept(r, run.failures));
+            return new ChaosCheck.Result(r.scenario(), r.description(), r.orders(), r.confirmed(), r.cancelled(), r.events(),
+                    r.duplicatesDelivered(), r.duplicatesApplied(), r.lost(), r.stuck(), r.secondsToTerminal(),
+                    r.terminalP50Ms(), r.terminalP99Ms(), r.clientRetries(), r.parked(), run.failures);
+        }
+    }
+
+    private boolean allAlive() {
+        try {
+            return List.of(Service.ORDER_APP, Service.INVENTORY_APP, Service.COUPON_APP, Service.OUTBOX_RELAY).stream()
+                    .allMatch(s -> RestAssured.get(system.managementUrl(s) + "/q/health/ready").statusCode() == 200);
+        } catch (RuntimeException notListening) {
+            return false;
+        }
+    }
+
+    /** What an operator does with kafka-consumer-groups --reset-offsets --to-earliest, for the stopped consumers. */
+    private void resetGroupsToEarliest() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", system.stack.bootstrapServers()))) {
+            for (String group : CONSUMER_GROUPS) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> earliest = committed.keySet().stream()
+                        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest()));
+                Map<TopicPartition, OffsetAndMetadata> reset = new HashMap<>();
+                admin.listOffsets(earliest).all().get().forEach((tp, o) -> reset.put(tp, new OffsetAndMetadata(o.offset())));
+                // the group empties once its stopped members' sessions end: retry until it accepts the reset
+                awaitTrue(() -> {
+                    try {
+                        admin.alterConsumerGroupOffsets(group, reset).all().get();
+                        return true;
+                    } catch (java.util.concurrent.ExecutionException stillActive) {
+                        return false;
+                    }
+                }, Duration.ofSeconds(60), "the reset of group " + group);
+            }
+        }
+    }
+
+    private boolean groupsCaughtUp() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", system.stack.bootstrapServers()))) {
+            for (String group : CONSUMER_GROUPS) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
+                        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                for (var e : committed.entrySet()) {
+                    if (e.getValue() == null || e.getValue().offset() < ends.get(e.getKey()).offset()) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(Condition c, Duration within, String what) throws Exception {
+        Instant deadline = Instant.now().plus(within);
+        while (!c.holds()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(what + ": not within " + within);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** The faults' pacing under load (not a wait for anything to arrive). */
+    private static void pause(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
+    }
+
+    private static void write(List<ChaosCheck.Result> results) throws Exception {
+        Path dir = RunningSystem.repo().resolve("system-tests/target/chaos");
+        Files.createDirectories(dir);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("report.json").toFile(),
+                Map.of("commit", commit(), "scale", FULL ? "full" : "small", "scenarios", results.stream().map(r -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("scenario", r.scenario());
+                    m.put("description", r.description());
+                    m.put("orders", r.orders());
+                    m.put("confirmed", r.confirmed());
+                    m.put("cancelled", r.cancelled());
+                    m.put("events", r.events());
+                    m.put("duplicates_delivered", r.duplicatesDelivered());
+                    m.put("duplicates_applied", r.duplicatesApplied());
+                    m.put("lost", r.lost());
+                    m.put("stuck", r.stuck());
+                    m.put("seconds_to_terminal_after_last_fault", r.secondsToTerminal());
+                    m.put("placement_to_terminal_p50_ms", r.terminalP50Ms());
+                    m.put("placement_to_terminal_p99_ms", r.terminalP99Ms());
+                    m.put("parked", r.parked());
+                    m.put("client_retries", r.clientRetries());
+                    m.put("pass", r.passed());
+                    m.put("failures", r.failures());
+                    return m;
+                }).toList()));
+        StringBuilder md = new StringBuilder("# Chaos report\n\nCommit " + commit() + ", scale " + (FULL ? "full" : "small")
+                + ".\n\n| scenario | orders | confirmed / cancelled | events | duplicates delivered | applied twice | lost | stuck "
+                + "| terminal after last fault | placement to terminal p50 / p99 | parked | result |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (ChaosCheck.Result r : results) {
+            md.append(String.format("| %s %s | %d | %d / %d | %d | %d | %d | %d | %d | %s | %d / %d ms | %d | %s |%n", r.scenario(),
+                    r.description(), r.orders(), r.confirmed(), r.cancelled(), r.events(), r.duplicatesDelivered(),
+                    r.duplicatesApplied(), r.lost(), r.stuck(),
+                    r.secondsToTerminal() < 0 ? "-" : String.format("%.1f s", r.secondsToTerminal()),
+                    r.terminalP50Ms(), r.terminalP99Ms(), (int) r.parked(),
+                    r.passed() ? "pass" : "FAIL: " + String.join("; ", r.failures())));
+        }
+        Files.writeString(dir.resolve("report.md"), md.toString());
+    }
+
+    private static String commit() {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(RunningSystem.repo().toFile())
+                    .redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes()).trim();
+            return git.waitFor() == 0 ? out : "unknown";
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}
