@@ -31,16 +31,28 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     static KafkaBroker start(Path logDir, int port, int controllerPort) throws IOException {
+        return start(logDir, port, controllerPort, null);
+    }
+
+    /**
+     * @param cuttable for fault tests, or null: a second listener on {@code cuttable.listen()} that advertises
+     *                 {@code cuttable.advertised()}, where a {@link FreezableProxy} forwards to it, so that every
+     *                 connection of a client bootstrapped there (metadata included) goes through the proxy
+     */
+    static KafkaBroker start(Path logDir, int port, int controllerPort, Cuttable cuttable) throws IOException {
         Files.createDirectories(logDir);
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String extra = cuttable == null ? "" : ",CUTTABLE://127.0.0.1:" + cuttable.listen();
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + extra);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port
+                + (cuttable == null ? "" : ",CUTTABLE://127.0.0.1:" + cuttable.advertised()));
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                + (cuttable == null ? "" : ",CUTTABLE:PLAINTEXT"));
         props.put("log.dirs", logDir.toAbsolutePath().toString());
         props.put("num.partitions", "3");
         props.put("auto.create.topics.enable", "true");
@@ -90,6 +102,10 @@ final class KafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("creating topics " + names + " failed", e);
         }
+    }
+
+    /** The ports of the fault tests' second listener: where it listens, and where its proxy does. */
+    record Cuttable(int listen, int advertised) {
     }
 
     String bootstrapServers() {

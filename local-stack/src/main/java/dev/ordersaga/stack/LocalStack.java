@@ -28,6 +28,8 @@ public final class LocalStack implements AutoCloseable {
     private final Path kafkaDir;
     private final int kafkaPort;
     private final int controllerPort;
+    private KafkaBroker.Cuttable cuttable;
+    private FreezableProxy kafkaLink;
     private final List<Supervisor> apps = new ArrayList<>(); // guarded by itself, as is closing
     private boolean closing;
 
@@ -46,12 +48,19 @@ public final class LocalStack implements AutoCloseable {
     }
 
     static LocalStack start(Path home, int pgPort, int kafkaPort, int controllerPort) throws Exception {
+        return start(home, pgPort, kafkaPort, controllerPort, null);
+    }
+
+    static LocalStack start(Path home, int pgPort, int kafkaPort, int controllerPort, KafkaBroker.Cuttable cuttable)
+            throws Exception {
         Postgres pg = Postgres.start(home.resolve("pg"), binariesDir(home), pgPort);
         try {
             pg.provision();
-            KafkaBroker kafka = KafkaBroker.start(home.resolve("kafka"), kafkaPort, controllerPort);
+            KafkaBroker kafka = KafkaBroker.start(home.resolve("kafka"), kafkaPort, controllerPort, cuttable);
             LocalTokens.in(home.resolve("jwt"));
-            return new LocalStack(pg, kafka, home.resolve("jwt"), home.resolve("kafka"), kafkaPort, controllerPort);
+            LocalStack stack = new LocalStack(pg, kafka, home.resolve("jwt"), home.resolve("kafka"), kafkaPort, controllerPort);
+            stack.cuttable = cuttable;
+            return stack;
         } catch (Exception e) {
             pg.close();
             throw e;
@@ -229,7 +238,11 @@ public final class LocalStack implements AutoCloseable {
     private static void serve(Path home) throws Exception {
         Files.createDirectories(home);
         Orphans.writePid(home.resolve("stack.pid"), ProcessHandle.current());
-        LocalStack stack = start(home, Ports.free(), Ports.free(), Ports.free());
+        // fault tests cut clients bootstrapped at the proxy off Kafka (TestStack.cuttableKafka, kafka-cut/kafka-heal)
+        KafkaBroker.Cuttable cuttable = new KafkaBroker.Cuttable(Ports.free(), Ports.free());
+        LocalStack stack = start(home, Ports.free(), Ports.free(), Ports.free(), cuttable);
+        stack.kafkaLink = new FreezableProxy("127.0.0.1", cuttable.listen(), cuttable.advertised());
+        Files.writeString(home.resolve("kafka-cuttable"), "127.0.0.1:" + cuttable.advertised());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
             PidFile.delete(home.resolve("stack.pid"));
@@ -253,8 +266,16 @@ public final class LocalStack implements AutoCloseable {
                     System.out.println("[local-stack] Kafka stopped on request");
                 }
                 case "kafka-up" -> {
-                    kafka = KafkaBroker.start(kafkaDir, kafkaPort, controllerPort);
+                    kafka = KafkaBroker.start(kafkaDir, kafkaPort, controllerPort, cuttable);
                     System.out.println("[local-stack] Kafka started on request");
+                }
+                case "kafka-cut" -> {
+                    kafkaLink.freeze();
+                    System.out.println("[local-stack] the cuttable Kafka listener is cut off");
+                }
+                case "kafka-heal" -> {
+                    kafkaLink.thaw();
+                    System.out.println("[local-stack] the cuttable Kafka listener is reachable again");
                 }
                 default -> {
                     System.err.println("[local-stack] unknown command: " + command);

@@ -48,9 +48,26 @@ public final class TestStack {
      * For fault tests: stops the shared stack's Kafka broker ({@code up} false) or starts it again on the same port and
      * data, and returns once the stack has done it (2 minutes at most).
      */
-    public static synchronized void kafka(boolean up) throws IOException, InterruptedException {
+    public static void kafka(boolean up) throws IOException, InterruptedException {
+        command(up ? "kafka-up" : "kafka-down");
+    }
+
+    /**
+     * Where clients that a fault test may cut off Kafka bootstrap: a second listener behind a proxy in the stack,
+     * see {@link #kafkaLink}. Other clients are not affected.
+     */
+    public static synchronized String cuttableKafka() throws IOException {
         shared();
-        String command = up ? "kafka-up" : "kafka-down";
+        return Files.readString(sharedHome.resolve("kafka-cuttable")).trim();
+    }
+
+    /** Cuts ({@code up} false: bytes are held, nothing is closed) or heals the link of {@link #cuttableKafka()}'s clients. */
+    public static void kafkaLink(boolean up) throws IOException, InterruptedException {
+        command(up ? "kafka-heal" : "kafka-cut");
+    }
+
+    private static synchronized void command(String command) throws IOException, InterruptedException {
+        shared();
         Path done = sharedHome.resolve("command.done");
         Files.deleteIfExists(done);
         var in = sharedProcess.getOutputStream();

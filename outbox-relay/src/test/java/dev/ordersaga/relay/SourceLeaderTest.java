@@ -1,6 +1,7 @@
 package dev.ordersaga.relay;
 
 import dev.ordersaga.outbox.schema.OutboxSchema;
+import dev.ordersaga.stack.FreezableProxy;
 import dev.ordersaga.stack.OutboxDatabases;
 import dev.ordersaga.stack.Slots;
 import dev.ordersaga.stack.StackEndpoints;

@@ -3,10 +3,12 @@ package dev.ordersaga.system;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ordersaga.stack.AppProcess;
+import dev.ordersaga.stack.FreezableProxy;
 import dev.ordersaga.stack.OutboxDatabases;
 import dev.ordersaga.stack.PostgresOutage;
 import dev.ordersaga.stack.Service;
 import dev.ordersaga.stack.TestStack;
+import dev.ordersaga.stack.TopicReader;
 import io.restassured.RestAssured;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -47,6 +49,8 @@ class ChaosIT {
 
     private final RunningSystem system = RunningSystem.shared();
     private final ChaosCheck check = new ChaosCheck(system);
+    /** Off while R12 keeps the consumers stopped on purpose. */
+    private volatile boolean supervising = true;
     /** The results so far, by scenario: R8 compares with R1. */
     private final Map<String, ChaosCheck.Result> results = new LinkedHashMap<>();
     /** order-app (its deadlines), inventory-app and coupon-app read orders.events. */
@@ -55,14 +59,16 @@ class ChaosIT {
     /** What a fault found wrong itself, beside the common checks; and when the fault ended. */
     static final class Run {
         final ChaosLoad load;
+        final OutboxAudit audit;
         final List<String> failures = new ArrayList<>();
         /** Events the scenario makes the consumers park on purpose (R8). */
         double expectParked;
         /** Checks on the common figures, run after them (R8 compares with R1). */
         final List<java.util.function.BiConsumer<ChaosCheck.Result, List<String>>> after = new ArrayList<>();
 
-        Run(ChaosLoad load) {
+        Run(ChaosLoad load, OutboxAudit audit) {
             this.load = load;
+            this.audit = audit;
         }
     }
 
@@ -86,6 +92,21 @@ class ChaosIT {
                 : FULL ? List.copyOf(all.keySet()) : List.of("R2", "R13");
         assertThat(all.keySet()).as("known scenarios").containsAll(chosen);
 
+        if (chosen.contains("R1") || chosen.contains("R8")) {
+            warmUp();
+        }
+        // what make run does: a service that exits is started again (on its port, with its environment)
+        java.util.concurrent.ScheduledExecutorService supervisor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        supervisor.scheduleWithFixedDelay(() -> {
+            if (!supervising) {
+                return;
+            }
+            try {
+                system.restartExited().forEach(s -> System.out.println("[chaos] supervisor restarted " + s));
+            } catch (RuntimeException e) {
+                System.out.println("[chaos] supervisor: a restart failed, trying again: " + e.getMessage());
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         // R10 watches an idle outbox for ten minutes beside the other scenarios, with a relay of its own
         IdleOutboxWatch idle = chosen.contains("R10") ? new IdleOutboxWatch(system.stack, FULL ? Duration.ofMinutes(10)
                 : Duration.ofMinutes(2)) : null;
@@ -104,14 +125,17 @@ class ChaosIT {
         if (idle != null) {
             results.put("R10", idle.finish());
         }
+        supervisor.shutdownNow();
         write(List.copyOf(results.values()));
         assertThat(results.values()).allSatisfy(r -> assertThat(r.failures()).as(r.scenario() + " " + r.description()).isEmpty());
     }
 
     private List<Scenario> scenarios() {
         int rate = FULL ? 15 : 6;
-        int kills = FULL ? 10 : 3;
-        Duration between = Duration.ofSeconds(FULL ? 10 : 8);
+        int kills = FULL ? 10 : 2;
+        Duration between = Duration.ofSeconds(FULL ? 10 : 6);
+        // longer than SmallRye's unprocessed-record age (60 s), which once closed the consumer's channel for good
+        Duration lockHeld = Duration.ofSeconds(FULL ? 90 : 70);
         return List.of(
                 new Scenario("R1", "clean run (the reference)", rate, run -> {
                     pause(between.multipliedBy(kills));
@@ -133,6 +157,28 @@ class ChaosIT {
                     }
                     return Instant.now();
                 }),
+                new Scenario("R4", "Kafka down 30 s, three times; HTTP keeps accepting orders; the relay SIGKILLed during the "
+                        + "last outage, while its sends wait for Kafka", rate, run -> {
+                    for (int i = 1; i <= 3; i++) {
+                        pause(between);
+                        TestStack.kafka(false);
+                        Instant down = Instant.now();
+                        if (i == 3) {
+                            // what the relay sent meanwhile is unacknowledged: it must come again from the WAL
+                            pause(Duration.ofSeconds(15));
+                            system.kill(Service.OUTBOX_RELAY);
+                            pause(Duration.ofSeconds(15));
+                        } else {
+                            pause(Duration.ofSeconds(30));
+                        }
+                        long accepted = run.load.placed.stream().filter(p -> p.at().isAfter(down.plusSeconds(5))).count();
+                        TestStack.kafka(true);
+                        if (accepted == 0) {
+                            run.failures.add("no order was accepted while Kafka was down (outage " + i + ")");
+                        }
+                    }
+                    return Instant.now();
+                }),
                 new Scenario("R5", "PostgreSQL stopped at once (immediate) and started again, 3 times", rate, run -> {
                     for (int i = 0; i < 3; i++) {
                         pause(between);
@@ -143,6 +189,26 @@ class ChaosIT {
                         awaitTrue(() -> system.restartExited() != null && allAlive(), Duration.ofSeconds(120), "every service up");
                     }
                     return Instant.now();
+                }),
+                new Scenario("R6", "the relay cut off Postgres for 60 s, then off Kafka for 60 s (links hold bytes, close nothing)",
+                        rate, run -> {
+                    try (FreezableProxy pg = new FreezableProxy("127.0.0.1", system.stack.postgresPort())) {
+                        system.restart(Service.OUTBOX_RELAY, Map.of("DB_PORT", Integer.toString(pg.port()),
+                                "KAFKA_BOOTSTRAP_SERVERS", TestStack.cuttableKafka()));
+                        pause(between);
+                        pg.freeze();
+                        pause(Duration.ofSeconds(60));
+                        pg.thaw();
+                        pause(between);
+                        TestStack.kafkaLink(false);
+                        pause(Duration.ofSeconds(60));
+                        TestStack.kafkaLink(true);
+                        Instant healed = Instant.now();
+                        pause(between);
+                        // back on direct links for the scenarios after this one
+                        system.restart(Service.OUTBOX_RELAY, Map.of());
+                        return healed;
+                    }
                 }),
                 new Scenario("R7", "SIGKILL each consumer app in the middle of its work", rate, run -> {
                     for (Service s : List.of(Service.INVENTORY_APP, Service.COUPON_APP, Service.ORDER_APP)) {
@@ -177,6 +243,47 @@ class ChaosIT {
                     pause(between);
                     return Instant.now();
                 }),
+                new Scenario("R9", "a slot dropped while the relay is stopped: the relay refuses that source and says why, "
+                        + "its other source streams", rate, run -> {
+                    String type = "r9" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+                    List<String[]> rows = java.util.stream.IntStream.range(0, 50)
+                            .mapToObj(i -> new String[] {"k-" + (i % 5), "{\"n\": " + i + "}"}).toList();
+                    try (SourceDatabase lost = new SourceDatabase(system.stack, "r9lost");
+                         SourceDatabase fine = new SourceDatabase(system.stack, "r9fine");
+                         TopicReader reader = new TopicReader(system.stack.bootstrapServers(), type + ".events")) {
+                        Map<String, String> sources = Map.of("RELAY_DATABASES", lost.name + "," + fine.name);
+                        AppProcess relay = RunningSystem.start(Service.OUTBOX_RELAY, system.stack, sources);
+                        List<String> relayed = ids(lost.commit(type, rows));
+                        reader.until(r -> idsOf(r).containsAll(relayed), Duration.ofSeconds(60));
+                        relay.close();
+                        lost.loseSlot();
+                        // committed with no slot: no WAL reader keeps them, the relay cannot relay them
+                        List<String> unrelayable = ids(lost.commit(type, rows));
+                        relay = RunningSystem.startUnready(Service.OUTBOX_RELAY, system.stack, sources);
+                        try {
+                            List<String> streamed = ids(fine.commit(type, rows));
+                            reader.until(r -> idsOf(r).containsAll(streamed), Duration.ofSeconds(120));
+                            AppProcess r9 = relay;
+                            awaitTrue(() -> {
+                                var ready = RestAssured.get(r9.url() + "/q/health/ready");
+                                return ready.statusCode() == 503 && ready.asString().contains(
+                                        "refused: replication slot " + lost.slot + " does not exist");
+                            }, Duration.ofSeconds(60), "the relay's readiness names the lost slot");
+                            if (!relay.process().isAlive()) {
+                                run.failures.add("the relay exited instead of streaming its other source");
+                            }
+                            if (!Files.readString(relay.log()).contains("does not stream source '" + lost.name + "'")) {
+                                run.failures.add("the relay's log does not say it refuses " + lost.name);
+                            }
+                            if (idsOf(reader.records()).stream().anyMatch(unrelayable::contains)) {
+                                run.failures.add("events committed without a slot were relayed from somewhere");
+                            }
+                        } finally {
+                            relay.close();
+                        }
+                    }
+                    return Instant.now();
+                }),
                 new Scenario("R10", "an idle outbox beside a busy table: the slot's retained WAL stays under 64 MB", 0,
                         run -> Instant.now()),
                 new Scenario("R11", "one transaction writes 10,000 outbox rows beside the orders", rate, run -> {
@@ -201,12 +308,22 @@ class ChaosIT {
                     run.load.stop();
                     awaitTrue(() -> check.settled(run.load), Duration.ofSeconds(90), "the orders before the reset settle");
                     Map<String, String> before = check.snapshot(run.load);
+                    int eventsBefore = run.audit.committed().size();
                     List<Service> consumers = List.of(Service.ORDER_APP, Service.INVENTORY_APP, Service.COUPON_APP);
-                    consumers.forEach(system::stop);
-                    resetGroupsToEarliest();
-                    system.restartExited();
+                    supervising = false;
+                    try {
+                        consumers.forEach(system::stop);
+                        resetGroupsToEarliest();
+                        system.restartExited();
+                    } finally {
+                        supervising = true;
+                    }
                     awaitTrue(this::groupsCaughtUp, Duration.ofMinutes(5), "the consumer groups read everything again");
                     Map<String, String> after = check.snapshot(run.load);
+                    int newEvents = run.audit.committed().size() - eventsBefore;
+                    if (newEvents > 0) {
+                        run.failures.add("the replay made the services commit " + newEvents + " new events");
+                    }
                     before.forEach((k, v) -> {
                         if (!v.equals(after.get(k))) {
                             run.failures.add("replay changed " + k + ": " + v + " -> " + after.get(k));
@@ -214,7 +331,8 @@ class ChaosIT {
                     });
                     return Instant.now();
                 }),
-                new Scenario("R13", "a row lock held 90 s on a stock row the consumer needs", Math.max(3, rate / 2), run -> {
+                new Scenario("R13", "a row lock held " + lockHeld.toSeconds() + " s on a stock row the consumer needs",
+                        Math.max(3, rate / 2), run -> {
                     pause(Duration.ofSeconds(3));
                     String sku = run.load.initialStock.keySet().iterator().next();
                     String inventory = system.managementUrl(Service.INVENTORY_APP);
@@ -225,7 +343,7 @@ class ChaosIT {
                             lock.setString(1, sku);
                             lock.executeQuery().close();
                         }
-                        Instant until = Instant.now().plusSeconds(90);
+                        Instant until = Instant.now().plus(lockHeld);
                         // the consumer waits behind the lock: not ready, and says why; still alive throughout
                         boolean sawWaiting = false;
                         while (Instant.now().isBefore(until)) {
@@ -268,6 +386,16 @@ class ChaosIT {
                 }));
     }
 
+    /** A few seconds of orders before the first scenario, so that R1, the reference, does not measure a cold JIT. */
+    private void warmUp() throws Exception {
+        try (ChaosLoad load = new ChaosLoad(system, "warm-up", 5, 1000, 10)) {
+            load.start(5);
+            pause(Duration.ofSeconds(15));
+            load.stop();
+            awaitTrue(() -> check.settled(load), Duration.ofSeconds(120), "the warm-up orders settle");
+        }
+    }
+
     private ChaosCheck.Result run(Scenario scenario) throws Exception {
         int expectedOrders = Math.max(20, scenario.ordersPerSecond() * (FULL ? 100 : 30));
         double parkedBefore = check.parked();
@@ -276,7 +404,7 @@ class ChaosIT {
              // less stock than the orders ask for (some are cancelled for it), a coupon per two coupon orders
              ChaosLoad load = new ChaosLoad(system, scenario.name(), 5, Math.max(10, expectedOrders * 2 * 8 / 10 / 5),
                      Math.max(5, expectedOrders / 4))) {
-            Run run = new Run(load.start(scenario.ordersPerSecond()));
+            Run run = new Run(load.start(scenario.ordersPerSecond()), audit);
             Instant lastFault;
             try {
                 lastFault = scenario.fault().inject(run);
@@ -292,6 +420,14 @@ class ChaosIT {
                     r.duplicatesDelivered(), r.duplicatesApplied(), r.lost(), r.stuck(), r.secondsToTerminal(),
                     r.terminalP50Ms(), r.terminalP99Ms(), r.clientRetries(), r.parked(), run.failures);
         }
+    }
+
+    private static List<String> ids(List<java.util.UUID> uuids) {
+        return uuids.stream().map(java.util.UUID::toString).toList();
+    }
+
+    private static java.util.Set<String> idsOf(List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> records) {
+        return records.stream().map(r -> TopicReader.header(r, "id")).collect(Collectors.toSet());
     }
 
     private boolean allAlive() {

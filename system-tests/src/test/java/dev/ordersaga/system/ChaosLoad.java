@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  */
 final class ChaosLoad implements AutoCloseable {
 
-    /** One accepted order: what it asked for. */
-    record Placed(String id, String sku, int quantity, String coupon) {
+    /** One accepted order: what it asked for, and when it was answered. */
+    record Placed(String id, String sku, int quantity, String coupon, Instant at) {
     }
 
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
@@ -75,8 +75,11 @@ final class ChaosLoad implements AutoCloseable {
         }
     }
 
-    /** Places {@code perSecond} orders a second until {@link #stop}. */
+    /** Places {@code perSecond} orders a second until {@link #stop} (none for 0). */
     ChaosLoad start(int perSecond) {
+        if (perSecond <= 0) {
+            return this;
+        }
         pacer.scheduleAtFixedRate(() -> {
             int n = sequence.getAndIncrement();
             inFlight.put(n, true);
@@ -129,7 +132,7 @@ final class ChaosLoad implements AutoCloseable {
                     if (!m.find()) {
                         throw new IllegalStateException("an accepted order without an id: " + r.body());
                     }
-                    placed.add(new Placed(m.group(1), sku, quantity, coupon));
+                    placed.add(new Placed(m.group(1), sku, quantity, coupon, Instant.now()));
                     return;
                 }
                 if (r.statusCode() < 500) {

@@ -1,7 +1,6 @@
 package dev.ordersaga.system;
 
 import dev.ordersaga.stack.AppProcess;
-import dev.ordersaga.stack.Ports;
 import dev.ordersaga.stack.Service;
 import dev.ordersaga.stack.StackEndpoints;
 import dev.ordersaga.stack.TestStack;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +33,8 @@ class RelayFailureIT {
              SourceDatabase fine = new SourceDatabase(stack, "fine");
              TopicReader reader = new TopicReader(stack.bootstrapServers(), aggregateType + ".events")) {
             lost.loseSlot();
-            AppProcess relay = startUnchecked(lost.name + "," + fine.name);
+            AppProcess relay = RunningSystem.startUnready(Service.OUTBOX_RELAY, stack,
+                    Map.of("RELAY_DATABASES", lost.name + "," + fine.name));
             try {
                 List<UUID> ids = fine.commit(aggregateType, List.<String[]>of(new String[] {"k", "{\"n\": 1}"}));
                 assertThat(reader.until(r -> !r.isEmpty(), Duration.ofSeconds(120)))
@@ -52,13 +51,5 @@ class RelayFailureIT {
                 relay.close();
             }
         }
-    }
-
-    private AppProcess startUnchecked(String databases) throws Exception {
-        int port = Ports.free();
-        Map<String, String> env = new HashMap<>(Service.OUTBOX_RELAY.environment(stack, port));
-        env.put("RELAY_DATABASES", databases);
-        return AppProcess.start("outbox-relay-" + port, Service.OUTBOX_RELAY.jar(RunningSystem.repo()), port, env,
-                RunningSystem.logs(), Service.OUTBOX_RELAY.jvmArgs());
     }
 }

@@ -30,6 +30,8 @@ final class RunningSystem {
 
     final StackEndpoints stack;
     private final Map<Service, AppProcess> apps = new EnumMap<>(Service.class);
+    /** The extra environment each service last started with: a restart after an exit keeps it. */
+    private final Map<Service, Map<String, String>> extraEnvs = new EnumMap<>(Service.class);
     private final List<AppProcess> replicas = new ArrayList<>();
 
     private RunningSystem(StackEndpoints stack) {
@@ -68,7 +70,7 @@ final class RunningSystem {
         for (Service s : Service.START_ORDER) {
             AppProcess app = apps.get(s);
             if (!app.process().isAlive()) {
-                apps.put(s, start(s, stack, app.port(), Map.of()));
+                apps.put(s, start(s, stack, app.port(), extraEnvs.getOrDefault(s, Map.of())));
                 restarted.add(s);
             }
         }
@@ -89,6 +91,7 @@ final class RunningSystem {
     synchronized void restart(Service s, Map<String, String> extraEnv) {
         AppProcess app = apps.get(s);
         app.close();
+        extraEnvs.put(s, Map.copyOf(extraEnv));
         apps.put(s, start(s, stack, app.port(), extraEnv));
     }
 
@@ -126,6 +129,18 @@ final class RunningSystem {
         try {
             return AppProcess.start(s.module + "-" + port, s.jar(repo()), port, env, logs(), s.jvmArgs())
                     .awaitReady(Duration.ofMinutes(3));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Started, but not awaited: for a relay that is expected not to become ready (a refused source). */
+    static AppProcess startUnready(Service s, StackEndpoints stack, Map<String, String> extraEnv) {
+        int port = Ports.free();
+        Map<String, String> env = new HashMap<>(s.environment(stack, port));
+        env.putAll(extraEnv);
+        try {
+            return AppProcess.start(s.module + "-" + port, s.jar(repo()), port, env, logs(), s.jvmArgs());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,4 +1,4 @@
-package dev.ordersaga.relay;
+package dev.ordersaga.stack;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,18 +10,24 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy in front of Postgres for partition tests: {@link #freeze()} black-holes the traffic of open
- * connections (bytes are taken and never delivered, as on a dead link: no reset, no FIN), {@link #cut()} closes
- * them, as the server's keepalive eventually does.
+ * A TCP proxy for partition tests (in front of Postgres, or of a Kafka listener): {@link #freeze()} black-holes the
+ * traffic of every connection, open or new (bytes are taken and not delivered, as on a dead link: no reset, no FIN),
+ * {@link #thaw()} delivers again what waited, as a healed link does, and {@link #cut()} closes them, as the server's
+ * keepalive eventually does.
  */
-final class FreezableProxy implements AutoCloseable {
+public final class FreezableProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean frozen;
 
-    FreezableProxy(String host, int port) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    public FreezableProxy(String host, int port) throws IOException {
+        this(host, port, 0);
+    }
+
+    /** Listening on {@code listenPort} (0: any free port) of the loopback interface. */
+    public FreezableProxy(String host, int port, int listenPort) throws IOException {
+        server = new ServerSocket(listenPort, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
@@ -40,15 +46,19 @@ final class FreezableProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    void freeze() {
+    public void freeze() {
         frozen = true;
     }
 
-    void cut() {
+    public void thaw() {
+        frozen = false;
+    }
+
+    public void cut() {
         for (Socket s : sockets) {
             try {
                 s.close();
