@@ -22,8 +22,9 @@ test: ## every test of the project, against a real Postgres and a real Kafka on 
 	$(MVN) verify
 
 chaos: ## the fault suite at full scale (CHAOS_ONLY=R2,R13 picks scenarios); writes system-tests/target/chaos/report.md
-	$(MVN) -q install -DskipTests
-	CHAOS_SCALE=full $(MVN) verify -pl system-tests -Dit.test=ChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+	@# the modules it needs are built in the same reactor (-am), not taken from ~/.m2, which another build may rewrite meanwhile
+	CHAOS_SCALE=full $(MVN) verify -pl system-tests -am -Dit.test=ChaosIT -Dfailsafe.failIfNoSpecifiedTests=false \
+		-Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
 
 bench: ## measure the pipeline (BENCH_PROFILE=long for the long run); writes target/bench/
 	$(MVN) -q install -DskipTests

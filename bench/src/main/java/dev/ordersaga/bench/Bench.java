@@ -16,14 +16,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * `make bench`. Profiles: {@code BENCH_PROFILE=short} (default, about five minutes) or {@code long}.
  * Extra JVM options for the relay under test: {@code BENCH_RELAY_OPTS} (e.g. -Drelay.debezium."poll.interval.ms"=500).
+ * {@code BENCH_ONLY} picks parts, comma separated: relay, drain3, saga, delayed, and drain3-large, which only runs
+ * when named.
  */
 public final class Bench {
 
@@ -63,22 +68,29 @@ public final class Bench {
             Map<String, Latencies> sagaE2e = new LinkedHashMap<>();
             Map<String, Object> notes = new LinkedHashMap<>();
 
-            // BENCH_ONLY=relay, saga or delayed runs one part, for tuning; the results file then has only that part
-            String only = System.getenv().getOrDefault("BENCH_ONLY", "");
-            if (only.isEmpty() || only.equals("relay")) {
+            // BENCH_ONLY=relay, drain3, saga, ... runs those parts, for tuning; the results file then has only those
+            Set<String> only = Arrays.stream(System.getenv().getOrDefault("BENCH_ONLY", "").split(","))
+                    .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+            if (only.isEmpty() || only.contains("relay")) {
                 // closed first: its relay stops streaming before the slot it reads is dropped
                 try (RelayScenarios relay = new RelayScenarios(stack, out, profile, cleanup)) {
                     relay.drain(results, notes);
                     relay.commitLatency(commitToKafka);
                 }
             }
+            for (Drain3Scenario.Rows rows : Drain3Scenario.Rows.values()) {
+                boolean byDefault = rows == Drain3Scenario.Rows.SMALL;
+                if ((only.isEmpty() && byDefault) || only.contains(rows.scenario)) {
+                    new Drain3Scenario(stack, out, cleanup).run(rows, results, notes);
+                }
+            }
             int sustained = 0;
-            if (only.isEmpty() || only.equals("saga")) {
+            if (only.isEmpty() || only.contains("saga")) {
                 SagaScenario saga = new SagaScenario(stack, out, profile, running ? repo.resolve(".local/logs") : null);
                 sustained = saga.run(sagaHttp, sagaE2e, notes);
             }
 
-            if (only.isEmpty() || only.equals("delayed")) {
+            if (only.isEmpty() || only.contains("delayed")) {
                 if (running) {
                     notes.put("delayed", "skipped on a running stack: the scenario writes a million rows into its orders database");
                 } else {
@@ -111,6 +123,12 @@ public final class Bench {
     }
 
     static AppProcess start(Service service, StackEndpoints stack, Map<String, String> extraEnv, Path logs) throws IOException {
+        return start(service, stack, extraEnv, logs, List.of());
+    }
+
+    /** {@code extraJvm} comes last, after the service's own options and {@code BENCH_RELAY_OPTS}. */
+    static AppProcess start(Service service, StackEndpoints stack, Map<String, String> extraEnv, Path logs, List<String> extraJvm)
+            throws IOException {
         int port = Ports.free();
         Map<String, String> env = new HashMap<>(service.environment(stack, port));
         env.putAll(extraEnv);
@@ -119,6 +137,7 @@ public final class Bench {
         if (service == Service.OUTBOX_RELAY && extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
         }
+        jvm.addAll(extraJvm);
         return AppProcess.start(service.module + "-" + port, service.jar(RepoRoot.find().orElseThrow()), port, env, logs, jvm)
                 .awaitReady(Duration.ofMinutes(3));
     }

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.UUID;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 
 /** A source database with the outbox migrations, written to the way a service writes. */
 final class BenchDb {
@@ -44,16 +46,21 @@ final class BenchDb {
         }
     }
 
-    /** {@code count} events in transactions of {@code perTx}, keys spread over 100 aggregates. */
+    /** {@code count} events of {@link #payload} in transactions of {@code perTx}, keys spread over 100 aggregates. */
     void fill(String aggregateType, int count, int perTx, Progress progress) throws SQLException {
+        fill(aggregateType, count, perTx, BenchDb::payload, progress::update);
+    }
+
+    /** As {@link #fill(String, int, int, Progress)}; {@code committed} is told how many rows are committed so far. */
+    void fill(String aggregateType, int count, int perTx, LongFunction<String> payload, LongConsumer committed) throws SQLException {
         try (Connection c = connect(); PreparedStatement ps = OutboxDatabases.prepareInsert(c)) {
             for (int i = 0; i < count; i++) {
-                OutboxDatabases.bind(ps, aggregateType, "agg-" + (i % 100), "BenchEvent", payload(i));
+                OutboxDatabases.bind(ps, aggregateType, "agg-" + (i % 100), "BenchEvent", payload.apply(i));
                 ps.addBatch();
                 if ((i + 1) % perTx == 0 || i == count - 1) {
                     ps.executeBatch();
                     c.commit();
-                    progress.update(i + 1);
+                    committed.accept(i + 1);
                 }
             }
         }

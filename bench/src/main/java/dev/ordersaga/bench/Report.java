@@ -24,6 +24,16 @@ final class Report {
                 "delayed_post_orders_ms_at_50_per_s")) {
             b.append("| `").append(k).append("` | ").append(r.get(k)).append(" |\n");
         }
+        // scenario 6 runs in one or two variants, or not at all with BENCH_ONLY: only the figures it wrote
+        for (String variant : List.of("relay_drain3", "relay_drain3_large")) {
+            for (String figure : List.of("events", "payload_bytes", "events_per_s", "peak_rss_mb", "peak_heap_mb",
+                    "peak_heap_before_gc_mb", "xmx_mb", "gc", "full_gcs", "oom", "completed")) {
+                String k = variant + "_" + figure;
+                if (r.containsKey(k)) {
+                    b.append("| `").append(k).append("` | ").append(r.get(k)).append(" |\n");
+                }
+            }
+        }
         table(b, "Commit to Kafka consumer (ms), by events/s", commit);
         table(b, "POST /orders response time (ms), by orders/s", http);
         table(b, "Order placement to terminal event (ms), by orders/s", e2e);

@@ -44,6 +44,8 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
     private volatile State state = State.STARTING;
     private volatile String failure;
     private volatile boolean closing;
+    /** Held while a batch is sent and marked: a graceful stop lets the batch in hand finish, so nothing is sent twice. */
+    private final java.util.concurrent.locks.ReentrantLock batch = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean fenced;
     /** The sends of the batch in hand: a stopped engine is one with none of them left to reach Kafka. */
     private volatile List<CompletableFuture<Void>> inFlight = List.of();
@@ -116,6 +118,20 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
     @Override
     public void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer) throws InterruptedException {
+        batch.lockInterruptibly();
+        try {
+            if (closing) {
+                // stopping: send nothing more; these records stay unmarked and come first after the restart
+                throw new InterruptedException("stopping");
+            }
+            publish(records, committer);
+        } finally {
+            batch.unlock();
+        }
+    }
+
+    private void publish(List<ChangeEvent<SourceRecord, SourceRecord>> records,
+                         DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer) throws InterruptedException {
         List<CompletableFuture<Void>> acks = new ArrayList<>(records.size());
         List<SourceRecord> sent = new ArrayList<>(records.size());
         inFlight = acks;
@@ -218,6 +234,17 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
     @Override
     public void close() {
         closing = true;
+        // a graceful stop (SIGTERM, a release of the lock): the batch in hand is acknowledged and marked before the
+        // engine stops and commits its offsets, so the next reader starts after it instead of sending it again
+        if (!fenced) {
+            try {
+                if (batch.tryLock(30, TimeUnit.SECONDS)) {
+                    batch.unlock();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         // a failed engine has shut itself down already
         if (engine != null && state != State.FAILED) {
             closeEngine(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
