@@ -135,7 +135,7 @@ class ChaosIT {
         int kills = FULL ? 10 : 2;
         Duration between = Duration.ofSeconds(6);
         // longer than SmallRye's unprocessed-record age (60 s), which once closed the consumer's channel for good
-        Duration lockHeld = Duration.ofSeconds(FULL ? 90 : 70);
+        Duration lockHeld = Duration.ofSeconds(FULL ? 90 : 65);
         return List.of(
                 new Scenario("R1", "clean run (the reference)", rate, run -> {
                     pause(between.multipliedBy(kills));
