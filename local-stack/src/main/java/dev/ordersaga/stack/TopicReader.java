@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +34,28 @@ public final class TopicReader implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
         consumer.subscribe(List.of(topic));
+    }
+
+    /**
+     * Reads a topic from the first record written at or after {@code from} (by record time), so that a check need
+     * not read everything before it again.
+     */
+    public TopicReader(String bootstrapServers, String topic, Instant from) {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> at = new HashMap<>();
+        partitions.forEach(tp -> at.put(tp, from.toEpochMilli()));
+        consumer.offsetsForTimes(at, Duration.ofSeconds(30)).forEach((tp, found) -> {
+            if (found == null) {
+                consumer.seekToEnd(List.of(tp));
+            } else {
+                consumer.seek(tp, found.offset());
+            }
+        });
     }
 
     public List<ConsumerRecord<String, String>> until(Predicate<List<ConsumerRecord<String, String>>> done, Duration timeout) {

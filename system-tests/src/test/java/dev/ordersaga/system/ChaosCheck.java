@@ -3,6 +3,7 @@ package dev.ordersaga.system;
 import dev.ordersaga.stack.Service;
 import dev.ordersaga.stack.StackEndpoints;
 import dev.ordersaga.stack.TopicReader;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.sql.Array;
@@ -49,14 +50,9 @@ final class ChaosCheck {
 
     /** Events parked so far by the consumers: records on their dead-letter topics (which survive restarts). */
     double parked() throws Exception {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            List<String> dlqs = admin.listTopics().names().get().stream().filter(t -> t.endsWith(".dlq")).toList();
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(dlqs).allTopicNames().get().values().forEach(d -> d.partitions().forEach(p ->
-                    latest.put(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
-                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
-            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        try (KafkaOffsets offsets = new KafkaOffsets(stack.bootstrapServers())) {
+            return offsets.ends(offsets.partitions(t -> t.endsWith(".dlq")), OffsetSpec.latest()).values().stream()
+                    .mapToLong(Long::longValue).sum();
         }
     }
 
@@ -74,11 +70,8 @@ final class ChaosCheck {
 
         // 1. every order terminal
         Instant deadline = lastFault.plus(TERMINAL_WITHIN);
+        until(deadline, Duration.ofMillis(250), () -> !statuses(byId.keySet()).containsValue("PENDING"));
         Map<String, String> status = statuses(byId.keySet());
-        while (status.containsValue("PENDING") && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
-            status = statuses(byId.keySet());
-        }
         int stuck = (int) status.values().stream().filter("PENDING"::equals).count();
         double secondsToTerminal = Math.max(0, Duration.between(lastFault, Instant.now()).toMillis() / 1000.0);
         if (stuck > 0) {
@@ -89,19 +82,15 @@ final class ChaosCheck {
         }
 
         // 2. stock and coupons settle once compensation has run: wait for them with the same bound
+        until(deadline.plusSeconds(30), Duration.ofMillis(500), () -> holdings(load, byId, status, new int[1]).isEmpty());
         int[] overApplied = {0};
-        List<String> holdings = holdings(load, byId, status, overApplied);
-        while (!holdings.isEmpty() && Instant.now().isBefore(deadline.plusSeconds(30))) {
-            Thread.sleep(500);
-            overApplied[0] = 0;
-            holdings = holdings(load, byId, status, overApplied);
-        }
-        failures.addAll(holdings);
+        failures.addAll(holdings(load, byId, status, overApplied));
 
         // 3. every committed outbox event reached Kafka
         List<OutboxAudit.Row> committed = audit.committed();
         Map<String, Long> terminalAt = new HashMap<>();
-        Map<String, Integer> deliveries = deliveries(committed, terminalAt);
+        // what the scenario committed was sent after its audit began (a margin for the relay's clock, the same box's)
+        Map<String, Integer> deliveries = deliveries(committed, audit.started.minusSeconds(5), terminalAt);
         int lost = (int) committed.stream().filter(r -> !deliveries.containsKey(r.id())).count();
         int duplicatesDelivered = deliveries.values().stream().mapToInt(n -> n - 1).sum();
         if (lost > 0) {
@@ -121,6 +110,17 @@ final class ChaosCheck {
         return new Result(scenario, description, byId.size(), confirmed, cancelled, committed.size(), duplicatesDelivered,
                 overApplied[0], lost, stuck, stuck > 0 ? -1 : secondsToTerminal, percentile(latencies, 50),
                 percentile(latencies, 99), load.retries.get(), parkedNow, failures);
+    }
+
+    /** Waits for {@code done} until {@code deadline} at the latest; whether it came true is for the caller to check. */
+    private static void until(Instant deadline, Duration poll, java.util.concurrent.Callable<Boolean> done) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        try {
+            org.awaitility.Awaitility.await().atMost(left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left)
+                    .pollDelay(Duration.ZERO).pollInterval(poll).until(done);
+        } catch (org.awaitility.core.ConditionTimeoutException late) {
+            // the caller counts what is still wrong
+        }
     }
 
     private static long percentile(long[] sorted, int p) {
@@ -275,14 +275,14 @@ final class ChaosCheck {
         return wrong;
     }
 
-    /** Per audited event id, how many times it is on its topic (read from the beginning, with a deadline). */
-    private Map<String, Integer> deliveries(List<OutboxAudit.Row> committed, Map<String, Long> terminalAt) {
+    /** Per audited event id, how many times it is on its topic (read from {@code from}, with a deadline). */
+    private Map<String, Integer> deliveries(List<OutboxAudit.Row> committed, Instant from, Map<String, Long> terminalAt) {
         Map<String, Integer> count = new HashMap<>();
         Map<String, Set<String>> idsByTopic = new HashMap<>();
         committed.forEach(r -> idsByTopic.computeIfAbsent(r.topic(), t -> new HashSet<>()).add(r.id()));
         for (Map.Entry<String, Set<String>> e : idsByTopic.entrySet()) {
             Set<String> wanted = e.getValue();
-            try (TopicReader reader = new TopicReader(stack.bootstrapServers(), e.getKey())) {
+            try (TopicReader reader = new TopicReader(stack.bootstrapServers(), e.getKey(), from)) {
                 Set<String> seen = new HashSet<>();
                 int[] scanned = {0};
                 try {

@@ -32,6 +32,8 @@ final class OutboxAudit implements AutoCloseable {
 
     private final StackEndpoints stack;
     private final Map<String, String> slots = new LinkedHashMap<>();
+    /** When the audit began: nothing it lists was committed before. */
+    final java.time.Instant started = java.time.Instant.now();
 
     OutboxAudit(StackEndpoints stack, List<String> databases) throws SQLException {
         this.stack = stack;
