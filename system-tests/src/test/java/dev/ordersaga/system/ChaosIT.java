@@ -447,7 +447,8 @@ class ChaosIT {
         try {
             return List.of(Service.ORDER_APP, Service.INVENTORY_APP, Service.COUPON_APP, Service.OUTBOX_RELAY).stream()
                     .allMatch(s -> RestAssured.get(system.managementUrl(s) + "/q/health/ready").statusCode() == 200);
-        } catch (RuntimeException notListening) {
+        } catch (Exception notListening) {
+            // RestAssured throws the connection's checked exception undeclared
             return false;
         }
     }
