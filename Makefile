@@ -19,7 +19,7 @@ token: ## print a bearer token for `make run`'s services: make token SUB=alice R
 	@$(STACK) token "$(SUB)" "$(ROLES)"
 
 test: ## every test of the project, against a real Postgres and a real Kafka on free ports
-	$(MVN) verify
+	$(MVN) -T 2 verify
 
 chaos: ## the fault suite at full scale (CHAOS_ONLY=R2,R13 picks scenarios); writes system-tests/target/chaos/report.md
 	@# the modules it needs are built in the same reactor (-am), not taken from ~/.m2, which another build may rewrite meanwhile

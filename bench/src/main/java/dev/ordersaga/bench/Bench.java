@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
  * `make bench`. Profiles: {@code BENCH_PROFILE=short} (default, about five minutes) or {@code long}.
  * Extra JVM options for the relay under test: {@code BENCH_RELAY_OPTS} (e.g. -Drelay.debezium."poll.interval.ms"=500).
  * {@code BENCH_ONLY} picks parts, comma separated: relay, drain3, saga, delayed, and drain3-large, which only runs
- * when named.
+ * when named. {@code BENCH_PEERS=connect} runs the relay's drain and latency scenarios a second time with Kafka
+ * Connect + Debezium ({@link ConnectPeer}) and writes the ratios ({@code relay_drain_ratio_vs_peer}, ...).
+ * {@code BENCH_JFR=on} records each drain with JFR and writes its top frames ({@link JfrProfile}).
  */
 public final class Bench {
 
@@ -69,13 +71,26 @@ public final class Bench {
             Map<String, Object> notes = new LinkedHashMap<>();
 
             // BENCH_ONLY=relay, drain3, saga, ... runs those parts, for tuning; the results file then has only those
-            Set<String> only = Arrays.stream(System.getenv().getOrDefault("BENCH_ONLY", "").split(","))
-                    .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+            Set<String> only = list("BENCH_ONLY");
+            Set<String> peers = list("BENCH_PEERS");
+            if (!Set.of("connect").containsAll(peers)) {
+                throw new IllegalArgumentException("BENCH_PEERS knows only: connect");
+            }
+            Map<String, Latencies> peerCommitToKafka = new LinkedHashMap<>();
             if (only.isEmpty() || only.contains("relay")) {
                 // closed first: its relay stops streaming before the slot it reads is dropped
-                try (RelayScenarios relay = new RelayScenarios(stack, out, profile, cleanup)) {
+                try (RelayScenarios relay = new RelayScenarios(stack, out, profile, cleanup, RelayScenarios.Subject.RELAY)) {
                     relay.drain(results, notes);
                     relay.commitLatency(commitToKafka);
+                }
+                // BENCH_PEERS=connect: the same scenarios once more with Kafka Connect + Debezium, one after the other
+                if (peers.contains("connect")) {
+                    try (RelayScenarios peer = new RelayScenarios(stack, out, profile, cleanup, RelayScenarios.Subject.CONNECT)) {
+                        peer.drain(results, notes);
+                        peer.commitLatency(peerCommitToKafka);
+                    }
+                    results.put("peer_connect_commit_to_kafka_ms", summaries(peerCommitToKafka));
+                    results.putAll(Report.ratiosVsPeer(results, commitToKafka, peerCommitToKafka));
                 }
             }
             for (Drain3Scenario.Rows rows : Drain3Scenario.Rows.values()) {
@@ -109,11 +124,18 @@ public final class Bench {
 
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             Files.writeString(out.resolve("results.json"), json.writeValueAsString(results));
-            Files.writeString(out.resolve("results.md"), Report.markdown(results, commitToKafka, sagaHttp, sagaE2e));
+            Files.writeString(out.resolve("results.md"), Report.markdown(results, commitToKafka, sagaHttp, sagaE2e)
+                    + Report.peerTable(results, commitToKafka, peerCommitToKafka));
             Files.writeString(out.resolve("latency.svg"), Report.svg(commitToKafka, sagaE2e));
             System.out.println("bench: wrote " + out.resolve("results.json") + ", results.md, latency.svg");
         }
         System.exit(0);
+    }
+
+    /** A comma-separated environment variable as a set. */
+    private static Set<String> list(String variable) {
+        return Arrays.stream(System.getenv().getOrDefault(variable, "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 
     private static Map<String, Map<String, Double>> summaries(Map<String, Latencies> byRate) {

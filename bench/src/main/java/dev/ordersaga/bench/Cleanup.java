@@ -64,8 +64,8 @@ final class Cleanup implements AutoCloseable {
                     execute("postgres", "DROP DATABASE " + db + " WITH (FORCE)");
                     removed.add("database " + db);
                 }
-                // the relay keeps a source's offsets in relay_offsets_<source> (outbox-relay's Relay.properties)
-                String offsets = "relay_offsets_" + db;
+                // the relay keeps a source's offsets in a table of its offsets database
+                String offsets = OutboxSchema.relayOffsetsTable(db);
                 String relayDb = Service.OUTBOX_RELAY.database;
                 if (exists(relayDb, "SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = '" + offsets + "'")) {
                     execute(relayDb, "DROP TABLE " + offsets);

@@ -18,8 +18,30 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Scenarios 1, 2 and 4: the relay draining a backlog, commit-to-consumer latency at fixed rates, its cost. */
+/**
+ * Scenarios 1, 2 and 4: the relay draining a backlog, commit-to-consumer latency at fixed rates, its cost. The same
+ * scenarios measure a peer ({@code BENCH_PEERS=connect}: {@link ConnectPeer}) on the same stack and data.
+ */
 final class RelayScenarios implements AutoCloseable {
+
+    /** What streams the outbox: the relay, or a peer; its figures are named with {@link #prefix}. */
+    enum Subject {
+        RELAY("relay", "outbox-relay"),
+        CONNECT("peer_connect", "kafka-connect");
+
+        final String prefix;
+        final String process;
+
+        Subject(String prefix, String process) {
+            this.prefix = prefix;
+            this.process = process;
+        }
+
+        AppProcess start(StackEndpoints stack, String database, Path logs) throws java.io.IOException {
+            return this == RELAY ? Bench.start(Service.OUTBOX_RELAY, stack, Map.of("RELAY_DATABASES", database), logs)
+                    : ConnectPeer.start(stack, database, logs);
+        }
+    }
 
     private static final int[] RATES = {100, 500, 2000};
     private static final int WRITERS = 8;
@@ -28,11 +50,13 @@ final class RelayScenarios implements AutoCloseable {
     private final Path logs;
     private final Bench.Profile profile;
     private final Cleanup cleanup;
+    private final Subject subject;
     private BenchDb db;
     private AppProcess relay;
 
-    RelayScenarios(StackEndpoints stack, Path out, Bench.Profile profile, Cleanup cleanup) {
+    RelayScenarios(StackEndpoints stack, Path out, Bench.Profile profile, Cleanup cleanup, Subject subject) {
         this.stack = stack;
+        this.subject = subject;
         this.cleanup = cleanup;
         this.logs = out.resolve("logs");
         this.profile = profile;
@@ -45,23 +69,26 @@ final class RelayScenarios implements AutoCloseable {
         // the relay routes each aggregate type to <type>.events, a topic Kafka makes on the first record
         cleanup.topic(type + ".events");
         int n = profile.drainEvents;
-        db.fill(type, n, 100, new Progress("1. relay drain: committing " + n + " events", n));
+        db.fill(type, n, 100, new Progress("1. " + subject.process + " drain: committing " + n + " events", n));
         System.out.println();
 
         AtomicLong received = new AtomicLong();
         AtomicLong firstTs = new AtomicLong(Long.MAX_VALUE);
         AtomicLong lastTs = new AtomicLong();
-        Progress progress = new Progress("1. relay drain: relaying", n);
+        Progress progress = new Progress("1. " + subject.process + " drain: relaying", n);
         try (Topic topic = new Topic(stack.bootstrapServers(), type + ".events", r -> {
             received.incrementAndGet();
             firstTs.accumulateAndGet(r.timestamp(), Math::min);
             lastTs.accumulateAndGet(r.timestamp(), Math::max);
         })) {
             long spawned = System.nanoTime();
-            relay = Bench.start(Service.OUTBOX_RELAY, stack, Map.of("RELAY_DATABASES", db.name), logs);
+            relay = subject.start(stack, db.name, logs);
             long pid = relay.process().pid();
             long cpuAtReady = ProcStats.cpuMillis(pid);
-            CpuSplit split = new CpuSplit(Map.of("outbox-relay", pid, "kafka (stack JVM)", Bench.stackPid));
+            CpuSplit split = new CpuSplit(Map.of(subject.process, pid, "kafka (stack JVM)", Bench.stackPid));
+            if (JfrProfile.enabled()) {
+                JfrProfile.start(pid);
+            }
             while (received.get() < n) {
                 progress.update(received.get());
                 Thread.sleep(100);
@@ -70,20 +97,28 @@ final class RelayScenarios implements AutoCloseable {
                 }
             }
             long cpuAtEnd = ProcStats.cpuMillis(pid);
-            notes.put("cpu_cores_during_drain", split.cores());
+            if (JfrProfile.enabled()) {
+                Path jfr = JfrProfile.stop(pid, logs.resolve(subject.process + "-drain.jfr"));
+                notes.put(subject.prefix + "_drain_top_frames", JfrProfile.topFrames(jfr, 15));
+                notes.put(subject.prefix + "_drain_top_callers", JfrProfile.topCallers(jfr, 15));
+            }
+            notes.put(subject == Subject.RELAY ? "cpu_cores_during_drain" : subject.prefix + "_cpu_cores_during_drain", split.cores());
             double seconds = (lastTs.get() - firstTs.get()) / 1000.0;
             double rate = n / Math.max(seconds, 0.001);
             double cpuPer10k = (cpuAtEnd - cpuAtReady) * 10_000.0 / n;
             double rss = ProcStats.peakRssMb(pid);
             progress.done(String.format("%,.0f events/s, %.0f ms CPU per 10k, peak RSS %.0f MB", rate, cpuPer10k, rss));
-            results.put("relay_drain_events_per_s", Math.round(rate));
-            results.put("relay_cpu_ms_per_10k_events", Math.round(cpuPer10k));
-            results.put("relay_peak_rss_mb", Math.round(rss));
-            notes.put("relay_drain_events", n);
-            notes.put("relay_drain_seconds_first_to_last_ack", seconds);
-            notes.put("relay_drain_seconds_including_relay_start", (System.nanoTime() - spawned) / 1e9);
+            results.put(subject.prefix + "_drain_events_per_s", Math.round(rate));
+            results.put(subject.prefix + "_cpu_ms_per_10k_events", Math.round(cpuPer10k));
+            results.put(subject.prefix + "_peak_rss_mb", Math.round(rss));
+            notes.put(subject.prefix + "_drain_events", n);
+            notes.put(subject.prefix + "_drain_seconds_first_to_last_ack", seconds);
+            notes.put(subject.prefix + "_drain_seconds_including_relay_start", (System.nanoTime() - spawned) / 1e9);
 
-            Progress idle = new Progress("4. relay idle CPU", profile.idleWindow.toSeconds());
+            Progress idle = new Progress("4. " + subject.process + " idle CPU", profile.idleWindow.toSeconds());
+            if (JfrProfile.enabled()) {
+                JfrProfile.start(pid);
+            }
             long idleStart = ProcStats.cpuMillis(pid);
             long t0 = System.nanoTime();
             for (long s = 0; s < profile.idleWindow.toSeconds(); s++) {
@@ -92,7 +127,12 @@ final class RelayScenarios implements AutoCloseable {
             }
             double idlePct = (ProcStats.cpuMillis(pid) - idleStart) * 100.0 / ((System.nanoTime() - t0) / 1e6);
             idle.done(String.format("%.2f%% of one core", idlePct));
-            results.put("relay_idle_cpu_pct", Math.round(idlePct * 100) / 100.0);
+            if (JfrProfile.enabled()) {
+                Path jfr = JfrProfile.stop(pid, logs.resolve(subject.process + "-idle.jfr"));
+                notes.put(subject.prefix + "_idle_top_frames", JfrProfile.topFrames(jfr, 15));
+                notes.put(subject.prefix + "_idle_top_callers", JfrProfile.topCallers(jfr, 15));
+            }
+            results.put(subject.prefix + "_idle_cpu_pct", Math.round(idlePct * 100) / 100.0);
         }
     }
 
@@ -109,7 +149,7 @@ final class RelayScenarios implements AutoCloseable {
                 Latencies l = new Latencies();
                 committedAt.clear();
                 receivedAt.clear();
-                runRate(type, rate, profile.latencyStep, committedAt, "2. commit-to-Kafka at " + rate + "/s");
+                runRate(type, rate, profile.latencyStep, committedAt, "2. " + subject.process + ": commit-to-Kafka at " + rate + "/s");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (receivedAt.size() < committedAt.size() && System.nanoTime() < deadline) {
                     Thread.sleep(50);

@@ -34,11 +34,81 @@ final class Report {
                 }
             }
         }
+        // BENCH_JFR=on: where the drain's CPU samples were (self time)
+        if (r.get("notes") instanceof Map<?, ?> notes) {
+            for (String who : List.of("relay", "peer_connect")) {
+                for (String phase : List.of("drain_top_frames", "drain_top_callers", "idle_top_frames", "idle_top_callers")) {
+                    if (notes.get(who + "_" + phase) instanceof List<?> frames) {
+                        b.append("\n## JFR: ").append(who).append(" ").append(phase.replace('_', ' '))
+                                .append(" (share of CPU samples)\n\n");
+                        frames.forEach(f -> b.append("- `").append(f).append("`\n"));
+                    }
+                }
+            }
+        }
         table(b, "Commit to Kafka consumer (ms), by events/s", commit);
         table(b, "POST /orders response time (ms), by orders/s", http);
         table(b, "Order placement to terminal event (ms), by orders/s", e2e);
         b.append("\n![latency](latency.svg)\n");
         return b.toString();
+    }
+
+    /** The rate at which the relay and its peer are compared on latency. */
+    static final String PEER_RATE = "500";
+
+    /**
+     * The relay against the peer of the same run: drain and the rest as relay / peer; above 1 the relay drains faster,
+     * below 1 it waits, costs or holds less.
+     */
+    static Map<String, Object> ratiosVsPeer(Map<String, Object> r, Map<String, Latencies> relay, Map<String, Latencies> peer) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("relay_drain_ratio_vs_peer", ratio(r.get("relay_drain_events_per_s"), r.get("peer_connect_drain_events_per_s")));
+        if (relay.containsKey(PEER_RATE) && peer.containsKey(PEER_RATE)) {
+            m.put("commit_to_kafka_p50_ratio_vs_peer", ratio(relay.get(PEER_RATE).percentileMs(50), peer.get(PEER_RATE).percentileMs(50)));
+            m.put("commit_to_kafka_p99_ratio_vs_peer", ratio(relay.get(PEER_RATE).percentileMs(99), peer.get(PEER_RATE).percentileMs(99)));
+        }
+        m.put("relay_cpu_ratio_vs_peer", ratio(r.get("relay_cpu_ms_per_10k_events"), r.get("peer_connect_cpu_ms_per_10k_events")));
+        m.put("relay_peak_rss_ratio_vs_peer", ratio(r.get("relay_peak_rss_mb"), r.get("peer_connect_peak_rss_mb")));
+        m.put("relay_idle_cpu_ratio_vs_peer", ratio(r.get("relay_idle_cpu_pct"), r.get("peer_connect_idle_cpu_pct")));
+        return m;
+    }
+
+    private static Double ratio(Object ours, Object theirs) {
+        if (!(ours instanceof Number a) || !(theirs instanceof Number b) || b.doubleValue() == 0) {
+            return null;
+        }
+        return Math.round(a.doubleValue() / b.doubleValue() * 100) / 100.0;
+    }
+
+    /** The side-by-side table of the relay and its peer, when the run had one ({@code BENCH_PEERS=connect}). */
+    static String peerTable(Map<String, Object> r, Map<String, Latencies> relay, Map<String, Latencies> peer) {
+        if (!r.containsKey("peer_connect_drain_events_per_s")) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("\n## The relay beside Kafka Connect + Debezium (same stack, data and run)\n\n"
+                + "| | outbox-relay | Kafka Connect + Debezium, tuned | relay / peer |\n| --- | --- | --- | --- |\n");
+        row(b, "drain (events/s)", r.get("relay_drain_events_per_s"), r.get("peer_connect_drain_events_per_s"),
+                r.get("relay_drain_ratio_vs_peer"));
+        if (relay.containsKey(PEER_RATE) && peer.containsKey(PEER_RATE)) {
+            row(b, "commit to consumer at " + PEER_RATE + "/s, p50 (ms)", ms(relay.get(PEER_RATE).percentileMs(50)),
+                    ms(peer.get(PEER_RATE).percentileMs(50)), r.get("commit_to_kafka_p50_ratio_vs_peer"));
+            row(b, "commit to consumer at " + PEER_RATE + "/s, p99 (ms)", ms(relay.get(PEER_RATE).percentileMs(99)),
+                    ms(peer.get(PEER_RATE).percentileMs(99)), r.get("commit_to_kafka_p99_ratio_vs_peer"));
+        }
+        row(b, "CPU per 10k events, drain (ms)", r.get("relay_cpu_ms_per_10k_events"), r.get("peer_connect_cpu_ms_per_10k_events"),
+                r.get("relay_cpu_ratio_vs_peer"));
+        row(b, "peak RSS, drain (MB)", r.get("relay_peak_rss_mb"), r.get("peer_connect_peak_rss_mb"), r.get("relay_peak_rss_ratio_vs_peer"));
+        row(b, "idle CPU (% of a core)", r.get("relay_idle_cpu_pct"), r.get("peer_connect_idle_cpu_pct"),
+                r.get("relay_idle_cpu_ratio_vs_peer"));
+        return b.toString();
+    }
+
+    private static String ms(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static void row(StringBuilder b, String figure, Object relay, Object peer, Object ratio) {
+        b.append("| ").append(figure).append(" | ").append(relay).append(" | ").append(peer).append(" | ").append(ratio).append(" |\n");
     }
 
     private static void table(StringBuilder b, String title, Map<String, Latencies> byRate) {

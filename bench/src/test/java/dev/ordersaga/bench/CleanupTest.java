@@ -1,5 +1,6 @@
 package dev.ordersaga.bench;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import dev.ordersaga.stack.Service;
 import dev.ordersaga.stack.StackEndpoints;
 import dev.ordersaga.stack.TestStack;
@@ -29,7 +30,7 @@ class CleanupTest {
     void removesTheSourceDatabaseItsSlotTheRelayOffsetsAndTheTopics() throws Exception {
         Cleanup cleanup = new Cleanup(stack);
         BenchDb db = new BenchDb(stack, "bench", cleanup);
-        String offsets = "relay_offsets_" + db.name;
+        String offsets = OutboxSchema.relayOffsetsTable(db.name);
         // what the relay makes for the source on its first offset commit
         try (Connection c = stack.connect(Service.OUTBOX_RELAY.database); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + offsets + " (id varchar(36) PRIMARY KEY)");

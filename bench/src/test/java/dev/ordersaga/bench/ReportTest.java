@@ -47,4 +47,36 @@ class ReportTest {
         assertThat(svg).startsWith("<svg").endsWith("</svg>\n");
         assertThat(svg.split("<polyline", -1)).hasSize(5);
     }
+
+    @Test
+    void theRelayIsSetBesideItsPeerAsRatios() {
+        Map<String, Latencies> relay = new LinkedHashMap<>();
+        Map<String, Latencies> peer = new LinkedHashMap<>();
+        relay.put(Report.PEER_RATE, latencies(10, 20));
+        peer.put(Report.PEER_RATE, latencies(20, 80));
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("relay_drain_events_per_s", 30_000L);
+        results.put("peer_connect_drain_events_per_s", 15_000L);
+        results.put("relay_cpu_ms_per_10k_events", 500L);
+        results.put("peer_connect_cpu_ms_per_10k_events", 1000L);
+        results.put("relay_peak_rss_mb", 300L);
+
+        Map<String, Object> ratios = Report.ratiosVsPeer(results, relay, peer);
+        assertThat(ratios).containsEntry("relay_drain_ratio_vs_peer", 2.0).containsEntry("relay_cpu_ratio_vs_peer", 0.5)
+                // the peer's RSS was not measured: no ratio rather than a made-up one
+                .containsEntry("relay_peak_rss_ratio_vs_peer", null);
+        assertThat((Double) ratios.get("commit_to_kafka_p50_ratio_vs_peer")).isLessThan(1.0);
+        results.putAll(ratios);
+
+        assertThat(Report.peerTable(results, relay, peer)).contains("| drain (events/s) | 30000 | 15000 | 2.0 |");
+        assertThat(Report.peerTable(Map.of(), relay, peer)).isEmpty();
+    }
+
+    private static Latencies latencies(int... ms) {
+        Latencies l = new Latencies();
+        for (int v : ms) {
+            l.record(v * 1_000_000L);
+        }
+        return l;
+    }
 }

@@ -86,7 +86,7 @@ public final class AppProcess implements AutoCloseable {
      * Any command as a service process: output appended to {@code logDir/name.log}, recorded in {@code logDir/name.pid}
      * (removed again by {@link #close()}) so that a later run can stop it if this JVM dies without closing it.
      */
-    static AppProcess launch(String name, List<String> command, Map<String, String> env, Path logDir, int port,
+    public static AppProcess launch(String name, List<String> command, Map<String, String> env, Path logDir, int port,
                              int managementPort) throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,10 +43,7 @@ class SupervisorTest {
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         System.setOut(new PrintStream(said, true));
         try {
-            supervisor = new Supervisor("flaky", launcher("flaky", "sh", "-c", "exit 3"), counts(), SHORT,
-                    Duration.ofMillis(200), Duration.ofMinutes(1));
-            supervisor.start();
-            supervisor.watch();
+            supervise("flaky", SHORT, Duration.ofMillis(200), Duration.ofMinutes(1), "sh", "-c", "exit 3");
             await(() -> supervisor.restarts() >= 4);
         } finally {
             System.setOut(stdout);
@@ -63,10 +59,7 @@ class SupervisorTest {
 
     @Test
     void theBackoffStartsOverOnceAChildStayedUp() throws Exception {
-        supervisor = new Supervisor("steady", launcher("steady", "sh", "-c", "sleep 0.3; exit 1"), counts(), SHORT,
-                Duration.ofSeconds(5), Duration.ofMillis(100));
-        supervisor.start();
-        supervisor.watch();
+        supervise("steady", SHORT, Duration.ofSeconds(5), Duration.ofMillis(100), "sh", "-c", "sleep 0.3; exit 1");
         await(() -> supervisor.restarts() >= 3);
 
         assertThat(supervisor.backoffs()).hasSizeGreaterThanOrEqualTo(3).containsOnly(SHORT);
@@ -74,10 +67,7 @@ class SupervisorTest {
 
     @Test
     void closeStopsTheChildAndNothingIsStartedAgain() throws Exception {
-        supervisor = new Supervisor("sleeper", launcher("sleeper", "sleep", "60"), counts(), SHORT, SHORT,
-                Duration.ofMinutes(1));
-        AppProcess first = supervisor.start();
-        supervisor.watch();
+        AppProcess first = supervise("sleeper", SHORT, SHORT, Duration.ofMinutes(1), "sleep", "60");
         assertThat(readCounts().getProperty("sleeper")).isEqualTo("0");
 
         supervisor.close();
@@ -92,10 +82,7 @@ class SupervisorTest {
     @Test
     void closeDuringTheBackoffRestartsNothing() throws Exception {
         Duration patient = Duration.ofMinutes(5);
-        supervisor = new Supervisor("crashing", launcher("crashing", "sh", "-c", "exit 1"), counts(), patient, patient,
-                Duration.ofMinutes(1));
-        supervisor.start();
-        supervisor.watch();
+        supervise("crashing", patient, patient, Duration.ofMinutes(1), "sh", "-c", "exit 1");
         await(() -> supervisor.backoffs().size() == 1);
 
         Instant closing = Instant.now();
@@ -109,10 +96,7 @@ class SupervisorTest {
 
     @Test
     void aChildThatExitsAfterStopRestartingIsNotStartedAgain() throws Exception {
-        supervisor = new Supervisor("stopping", launcher("stopping", "sleep", "60"), counts(), SHORT, SHORT,
-                Duration.ofMinutes(1));
-        AppProcess first = supervisor.start();
-        supervisor.watch();
+        AppProcess first = supervise("stopping", SHORT, SHORT, Duration.ofMinutes(1), "sleep", "60");
 
         // what a Ctrl-C does: the stack stops restarting, the child gets the signal as well
         supervisor.stopRestarting();
@@ -121,6 +105,15 @@ class SupervisorTest {
         await(() -> !supervisor.watching());
         assertThat(launched).hasSize(1);
         assertThat(supervisor.restarts()).isZero();
+    }
+
+    /** A supervisor of {@code command}, started and watching; returns the first child. */
+    private AppProcess supervise(String name, Duration firstBackoff, Duration maxBackoff, Duration stable, String... command)
+            throws Exception {
+        supervisor = new Supervisor(name, launcher(name, command), counts(), firstBackoff, maxBackoff, stable);
+        AppProcess first = supervisor.start();
+        supervisor.watch();
+        return first;
     }
 
     /** The same command every time, as `make run` starts a service again with the same port and environment. */
@@ -144,11 +137,7 @@ class SupervisorTest {
         return p;
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("condition within 20 s").isBefore(deadline);
-            Thread.sleep(20);
-        }
+    private static void await(java.util.concurrent.Callable<Boolean> condition) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(condition);
     }
 }

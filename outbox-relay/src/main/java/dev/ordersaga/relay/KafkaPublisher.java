@@ -74,6 +74,14 @@ final class KafkaPublisher implements AutoCloseable {
         return acked;
     }
 
+    /**
+     * Sends what is buffered now instead of after {@code linger.ms}, and returns once it is acknowledged or failed
+     * (within {@code delivery.timeout.ms}): the end of a batch has nothing more to wait for.
+     */
+    void flush() {
+        producer.flush();
+    }
+
     private Counter relayed(String source) {
         return relayed.computeIfAbsent(source, s -> Counter.builder("relay.events.relayed")
                 .description("Outbox events acknowledged by Kafka").tag("source", s).register(metrics));

@@ -1,5 +1,6 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -133,14 +134,14 @@ public class Relay {
         p.put("snapshot.mode", "no_data");
         p.put("tombstones.on.delete", "false");
         // an idle outbox beside a busy database must not pin WAL: write a row the slot can confirm
-        p.put("heartbeat.interval.ms", "10000");
+        p.put("heartbeat.interval.ms", "5000");
         p.put("heartbeat.action.query", "UPDATE outbox_heartbeat SET beat_at = now() WHERE id = 1");
         // offsets live in Postgres, so a replacement relay resumes where the last one stopped
         p.put("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
         p.put("offset.storage.jdbc.connection.url", source.jdbcUrl(config.offsetsDatabase()));
         p.put("offset.storage.jdbc.connection.user", source.user());
         p.put("offset.storage.jdbc.connection.password", source.password());
-        p.put("offset.storage.jdbc.offset.table.name", "relay_offsets_" + source.name());
+        p.put("offset.storage.jdbc.offset.table.name", OutboxSchema.relayOffsetsTable(source.name()));
         p.put("offset.flush.interval.ms", "1000");
         // latency and throughput (see the README's tuning notes): poll often, move large batches
         p.put("poll.interval.ms", "10");

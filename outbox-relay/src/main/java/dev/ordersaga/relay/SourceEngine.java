@@ -152,6 +152,10 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
                 }
             }
         }
+        if (!acks.isEmpty()) {
+            // linger.ms fills batches while records come; after the last one of a batch it would only add latency
+            publisher.flush();
+        }
         for (int i = 0; i < acks.size(); i++) {
             try {
                 acks.get(i).get(5, TimeUnit.MINUTES);

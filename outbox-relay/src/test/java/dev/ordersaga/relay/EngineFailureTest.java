@@ -62,7 +62,7 @@ class EngineFailureTest {
                     + "WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '" + slot + "')");
         }
         try (java.sql.Connection c = TestStack.shared().connect("relay"); java.sql.Statement s = c.createStatement()) {
-            s.execute("DELETE FROM relay_offsets_" + database);
+            s.execute("DELETE FROM " + OutboxSchema.relayOffsetsTable(database));
         }
         String aggregateType = "back" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         UUID id;

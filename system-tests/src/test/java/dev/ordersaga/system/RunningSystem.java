@@ -124,6 +124,9 @@ final class RunningSystem {
             // the outage tests hold orders PENDING for minutes on purpose: under the 30 s default they would end
             // SAGA_TIMEOUT, which DeadlinesIT tests with deadlines of its own
             env.put("ORDER_SAGA_DEADLINE", "10m");
+            // nobody pays here: under the 15 min default, a long run's early orders would all expire together later
+            // (thousands of cancellations at once, a load no scenario means); DeadlinesIT tests the expiry itself
+            env.put("ORDER_PAYMENT_TIMEOUT", "PT2H");
         }
         env.putAll(extraEnv);
         try {

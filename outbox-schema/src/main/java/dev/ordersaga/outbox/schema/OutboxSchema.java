@@ -22,4 +22,12 @@ public final class OutboxSchema {
     public static String slotName(String database) {
         return "outbox_" + database;
     }
+
+    /**
+     * Where the relay keeps a source's offsets (Debezium's JDBC offset store, in the relay's offsets database): named
+     * here so that what cleans up after a source (the bench) finds it.
+     */
+    public static String relayOffsetsTable(String source) {
+        return "relay_offsets_" + source;
+    }
 }
