@@ -77,7 +77,7 @@ final class ConnectPeer {
         connector.put("database.user", env.get("DB_USER"));
         connector.put("database.password", env.get("DB_PASSWORD"));
         connector.put("database.dbname", database);
-        connector.put("topic.prefix", "peer_" + database);
+        connector.put("topic.prefix", topicPrefix(database));
         connector.put("slot.name", OutboxSchema.slotName(database));
         connector.put("publication.name", OutboxSchema.PUBLICATION);
         connector.put("publication.autocreate.mode", "disabled");
@@ -112,6 +112,15 @@ final class ConnectPeer {
             throw e;
         }
         return peer;
+    }
+
+    /** Debezium's heartbeat records go to {@code __debezium-heartbeat.<prefix>}, a topic the bench removes after. */
+    static String heartbeatTopic(String database) {
+        return "__debezium-heartbeat." + topicPrefix(database);
+    }
+
+    private static String topicPrefix(String database) {
+        return "peer_" + database;
     }
 
     private static boolean taskRunning(URI status) throws InterruptedException {

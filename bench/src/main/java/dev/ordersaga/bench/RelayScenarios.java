@@ -82,6 +82,9 @@ final class RelayScenarios implements AutoCloseable {
             lastTs.accumulateAndGet(r.timestamp(), Math::max);
         })) {
             long spawned = System.nanoTime();
+            if (subject == Subject.CONNECT) {
+                cleanup.topic(ConnectPeer.heartbeatTopic(db.name));
+            }
             relay = subject.start(stack, db.name, logs);
             long pid = relay.process().pid();
             long cpuAtReady = ProcStats.cpuMillis(pid);

@@ -29,6 +29,7 @@ class ConnectPeerTest {
             BenchDb db = new BenchDb(stack, "peer", cleanup);
             String type = "peer" + UUID.randomUUID().toString().replace("-", "").substring(0, 6);
             cleanup.topic(type + ".events");
+            cleanup.topic(ConnectPeer.heartbeatTopic(db.name));
             Map<String, String> written = new ConcurrentHashMap<>();
             try (Connection c = db.connect()) {
                 for (int i = 0; i < 5; i++) {
