@@ -85,7 +85,7 @@ final class ConnectPeer {
         connector.put("snapshot.mode", "no_data");
         connector.put("tombstones.on.delete", "false");
         connector.put("heartbeat.interval.ms", "5000");
-        connector.put("heartbeat.action.query", "UPDATE " + OutboxSchema.HEARTBEAT_TABLE + " SET beat_at = now() WHERE id = 1");
+        connector.put("heartbeat.action.query", OutboxSchema.HEARTBEAT_QUERY);
         connector.put("poll.interval.ms", "10");
         connector.put("max.batch.size", "8192");
         connector.put("max.queue.size", "32768");

@@ -135,7 +135,7 @@ public class Relay {
         p.put("tombstones.on.delete", "false");
         // an idle outbox beside a busy database must not pin WAL: write a row the slot can confirm
         p.put("heartbeat.interval.ms", "5000");
-        p.put("heartbeat.action.query", "UPDATE outbox_heartbeat SET beat_at = now() WHERE id = 1");
+        p.put("heartbeat.action.query", OutboxSchema.HEARTBEAT_QUERY);
         // offsets live in Postgres, so a replacement relay resumes where the last one stopped
         p.put("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
         p.put("offset.storage.jdbc.connection.url", source.jdbcUrl(config.offsetsDatabase()));

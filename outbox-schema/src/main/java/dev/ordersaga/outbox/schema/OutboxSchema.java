@@ -15,6 +15,9 @@ public final class OutboxSchema {
 
     public static final String HEARTBEAT_TABLE = "outbox_heartbeat";
 
+    /** What a relay's heartbeat runs (Debezium's {@code heartbeat.action.query}): a change the idle slot can confirm. */
+    public static final String HEARTBEAT_QUERY = "UPDATE " + HEARTBEAT_TABLE + " SET beat_at = now() WHERE id = 1";
+
     private OutboxSchema() {
     }
 
