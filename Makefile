@@ -3,7 +3,7 @@ MVN ?= mvn -B
 STACK = java -cp "local-stack/target/classes:$$(cat local-stack/target/classes/dev/ordersaga/stack/stack-classpath.txt)" \
 	dev.ordersaga.stack.LocalStack
 
-.PHONY: build run stop test bench chaos clean token
+.PHONY: build run stop test bench chaos clean token browser
 
 build: ## compile and package every service (tests skipped)
 	$(MVN) -q package -DskipTests
@@ -18,8 +18,12 @@ token: ## print a bearer token for `make run`'s services: make token SUB=alice R
 	@[ -f local-stack/target/classes/dev/ordersaga/stack/stack-classpath.txt ] || $(MVN) -q install -DskipTests -pl local-stack -am
 	@$(STACK) token "$(SUB)" "$(ROLES)"
 
-test: ## every test of the project, against a real Postgres and a real Kafka on free ports
+test: browser ## every test of the project, against a real Postgres and a real Kafka on free ports
 	$(MVN) -T 2 verify
+
+browser: ## Debian's chromium, for the ops console's browser test (apt-get, through sudo when not root)
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the ops console's browser test"; \
+		S=$$([ "$$(id -u)" = 0 ] || echo sudo); A="$$S env DEBIAN_FRONTEND=noninteractive apt-get"; $$A install -y chromium || { $$A update && $$A install -y chromium; }; }
 
 chaos: ## the fault suite at full scale (CHAOS_ONLY=R2,R13 picks scenarios); writes system-tests/target/chaos/report.md
 	@# the modules it needs are built in the same reactor (-am), not taken from ~/.m2, which another build may rewrite meanwhile

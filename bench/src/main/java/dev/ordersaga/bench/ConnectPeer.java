@@ -82,6 +82,7 @@ final class ConnectPeer {
         connector.put("publication.name", OutboxSchema.PUBLICATION);
         connector.put("publication.autocreate.mode", "disabled");
         connector.put("table.include.list", "public." + OutboxSchema.OUTBOX_TABLE + ",public." + OutboxSchema.HEARTBEAT_TABLE);
+        connector.put("column.exclude.list", OutboxSchema.UNPUBLISHED_COLUMNS);
         connector.put("snapshot.mode", "no_data");
         connector.put("tombstones.on.delete", "false");
         connector.put("heartbeat.interval.ms", "5000");

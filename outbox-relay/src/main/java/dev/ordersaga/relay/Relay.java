@@ -131,6 +131,7 @@ public class Relay {
         p.put("slot.retry.delay.ms", "1000");
         p.put("slot.max.retries", "60");
         p.put("table.include.list", "public.outbox,public.outbox_heartbeat");
+        p.put("column.exclude.list", OutboxSchema.UNPUBLISHED_COLUMNS);
         p.put("snapshot.mode", "no_data");
         p.put("tombstones.on.delete", "false");
         // an idle outbox beside a busy database must not pin WAL: write a row the slot can confirm
