@@ -147,6 +147,8 @@ public class Relay {
         // latency and throughput (see the README's tuning notes): poll often, move large batches
         p.put("poll.interval.ms", "10");
         p.put("max.batch.size", "8192");
+        // Debezium's queue, without its idle spin (QuietQueueProvider)
+        p.put("queue.provider.type", QuietQueueProvider.NAME);
         p.put("max.queue.size", "32768");
         // and a bound in bytes, which the record count alone is not: 32k outbox rows of 10 kB would be 320 MB
         // per source. With the producer's buffer (KafkaPublisher) this bounds what a backlog drain holds.
