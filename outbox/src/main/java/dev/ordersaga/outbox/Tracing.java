@@ -23,8 +23,9 @@ import java.util.function.Supplier;
 /**
  * One trace per order flow across the services: the outbox row carries the W3C traceparent of the span that wrote it
  * ({@link Outbox#add}), the relay puts it on the Kafka record as header {@value #HEADER}, and a consumer applies the
- * record in a span "apply &lt;type&gt;" ({@link #run}, {@link #call}) that is its child and is current meanwhile, so the events it writes are
- * children of that in turn. A missing, empty or malformed header starts a new trace: tracing never refuses an event.
+ * record in a span "apply &lt;type&gt;" ({@link #run}, {@link #call}) that is its child and is current meanwhile, so
+ * the events it writes are children of that in turn. A missing, empty or malformed header starts a new trace: tracing
+ * never refuses an event.
  */
 @ApplicationScoped
 public class Tracing {
