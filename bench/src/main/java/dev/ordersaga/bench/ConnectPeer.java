@@ -93,7 +93,7 @@ final class ConnectPeer {
         connector.put("transforms", "outbox");
         connector.put("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
         connector.put("transforms.outbox.route.topic.replacement", "${routedByValue}.events");
-        connector.put("transforms.outbox.table.fields.additional.placement", "type:header:eventType");
+        connector.put("transforms.outbox.table.fields.additional.placement", "type:header:eventType,traceparent:header:traceparent");
         connector.put("transforms.outbox.table.expand.json.payload", "false");
 
         Path workerFile = write(dir.resolve("worker.properties"), worker);

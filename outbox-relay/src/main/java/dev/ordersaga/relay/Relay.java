@@ -29,10 +29,13 @@ public class Relay {
     private final java.util.Map<String, ParkedEvents> parking = new java.util.concurrent.ConcurrentHashMap<>();
     private KafkaPublisher publisher;
 
-    public Relay(RelayConfig config, MeterRegistry metrics,
+    private final io.opentelemetry.api.trace.Tracer tracer;
+
+    public Relay(RelayConfig config, MeterRegistry metrics, io.opentelemetry.api.trace.Tracer tracer,
                  @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.config = config;
         this.metrics = metrics;
+        this.tracer = tracer;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -45,7 +48,8 @@ public class Relay {
             throw new IllegalStateException("no relay.databases or relay.sources configured: nothing to relay");
         }
         String instance = config.instanceId().map(String::trim).filter(s -> !s.isEmpty()).orElseGet(Relay::defaultInstanceId);
-        publisher = new KafkaPublisher(bootstrapServers, config.producer(), metrics);
+        boolean tracing = config.tracingEndpoint().filter(e -> !e.isBlank()).isPresent();
+        publisher = new KafkaPublisher(bootstrapServers, config.producer(), metrics, tracing ? tracer : null);
         for (Source s : sources) {
             leaders.add(new SourceLeader(s, instance, config.leader(), this::startEngine, this::halt));
         }

@@ -49,6 +49,13 @@ public interface RelayConfig {
     /** Kafka producer properties, e.g. {@code relay.producer."linger.ms"=5}. */
     Map<String, String> producer();
 
+    /**
+     * Where the traces go (env {@code OTEL_EXPORTER_OTLP_ENDPOINT}, the exporter's own setting too). Only when it is
+     * set does the relay start a publish span per record; blank, the hot path creates none.
+     */
+    @io.smallrye.config.WithName("tracing.endpoint")
+    Optional<String> tracingEndpoint();
+
     interface Leader {
         /** How often a standby tries the lock and the leader checks it still holds it. */
         @WithDefault("1s")

@@ -33,7 +33,8 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
     private static final Map<String, String> ROUTING = Map.of(
             // topic per aggregate type: orders -> orders.events
             "route.topic.replacement", "${routedByValue}.events",
-            "table.fields.additional.placement", "type:header:eventType",
+            // the W3C traceparent of the span that wrote the row; a NULL column gives a header with a null value
+            "table.fields.additional.placement", "type:header:eventType,traceparent:header:traceparent",
             // the payload column is jsonb: pass its JSON text through unchanged
             "table.expand.json.payload", "false");
 

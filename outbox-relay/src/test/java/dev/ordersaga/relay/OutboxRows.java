@@ -28,6 +28,23 @@ final class OutboxRows implements AutoCloseable {
         }
     }
 
+    /** A row as {@code Outbox.add} writes it inside a span: with its traceparent. */
+    UUID add(String aggregateType, String aggregateId, String type, String payloadJson, String traceparent) throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, traceparent)
+                VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?)""")) {
+            ps.setObject(1, id);
+            ps.setString(2, aggregateType);
+            ps.setString(3, aggregateId);
+            ps.setString(4, type);
+            ps.setString(5, payloadJson);
+            ps.setString(6, traceparent);
+            ps.executeUpdate();
+        }
+        return id;
+    }
+
     void commit() throws SQLException {
         connection.commit();
     }

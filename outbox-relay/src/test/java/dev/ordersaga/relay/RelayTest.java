@@ -30,6 +30,8 @@ class RelayTest {
 
     private final ObjectMapper json = new ObjectMapper();
 
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
     @Test
     void committedRowsArriveAsWrittenAndRolledBackRowsNever() throws Exception {
         String aggregateType = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -42,7 +44,8 @@ class RelayTest {
         try (OutboxRows rows = new OutboxRows(database)) {
             first = rows.add(aggregateType, orderA, "OrderPlaced", "{\"version\": 1, \"orderId\": \"" + orderA + "\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 2}]}");
             second = rows.add(aggregateType, orderB, "OrderPlaced", "{\"version\": 1, \"orderId\": \"" + orderB + "\", \"note\": \"caf\u00e9 \\\"quoted\\\"\"}");
-            third = rows.add(aggregateType, orderA, "OrderConfirmed", "{\"version\": 1, \"orderId\": \"" + orderA + "\"}");
+            third = rows.add(aggregateType, orderA, "OrderConfirmed", "{\"version\": 1, \"orderId\": \"" + orderA + "\"}",
+                    TRACEPARENT);
             rows.commit();
 
             rows.add(aggregateType, orderA, "OrderCancelled", "{\"rolledBack\": true}");
@@ -63,6 +66,10 @@ class RelayTest {
             List<ConsumerRecord<String, String>> a = seen.stream().filter(r -> orderA.equals(r.key())).toList();
             assertThat(a).extracting(r -> header(r, "eventType")).containsExactly("OrderPlaced", "OrderConfirmed");
             assertThat(a.get(0).partition()).isEqualTo(a.get(1).partition());
+            // the column as written; a row without one has the header with a null value (as Kafka Connect's)
+            assertThat(header(a.get(1), "traceparent")).isEqualTo(TRACEPARENT);
+            assertThat(a.get(0).headers().lastHeader("traceparent")).isNotNull()
+                    .satisfies(h -> assertThat(h.value()).isNull());
 
             ConsumerRecord<String, String> b = seen.stream().filter(r -> orderB.equals(r.key())).findFirst().orElseThrow();
             assertThat(json.readTree(b.value())).isEqualTo(json.readTree(

@@ -236,10 +236,10 @@ public class DelayedEvents {
                         DELETE FROM outbox_delayed WHERE id IN (
                             SELECT id FROM outbox_delayed WHERE deliver_at <= ?
                             ORDER BY deliver_at LIMIT ? FOR UPDATE SKIP LOCKED)
-                        RETURNING id, aggregatetype, aggregateid, type, payload, deliver_at),
+                        RETURNING id, aggregatetype, aggregateid, type, payload, deliver_at, traceparent),
                     moved AS (
-                        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at)
-                        SELECT id, aggregatetype, aggregateid, type, payload, clock_timestamp() FROM due
+                        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at, traceparent)
+                        SELECT id, aggregatetype, aggregateid, type, payload, clock_timestamp(), traceparent FROM due
                         ORDER BY deliver_at, id
                         RETURNING id)
                     SELECT due.id, due.type, due.aggregateid, due.deliver_at FROM due JOIN moved USING (id)""")) {

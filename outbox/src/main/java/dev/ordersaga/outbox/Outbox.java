@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ordersaga.events.Event;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -27,8 +30,9 @@ public class Outbox {
     private final MeterRegistry metrics;
     private final boolean deleteAfterInsert;
     private final DelayedEvents delayed;
+    private final Tracer tracer;
 
-    public Outbox(EntityManager em, ObjectMapper json, MeterRegistry metrics, DelayedEvents delayed,
+    public Outbox(EntityManager em, ObjectMapper json, MeterRegistry metrics, DelayedEvents delayed, Tracer tracer,
                   @ConfigProperty(name = "outbox.delete-after-insert", defaultValue = "true") boolean deleteAfterInsert) {
         this.em = em;
         // the topic contract: a decimal travels as a JSON string ("12.50"), never rounded through a double
@@ -36,6 +40,7 @@ public class Outbox {
         this.json.configOverride(BigDecimal.class).setFormat(JsonFormat.Value.forShape(JsonFormat.Shape.STRING));
         this.metrics = metrics;
         this.delayed = delayed;
+        this.tracer = tracer;
         this.deleteAfterInsert = deleteAfterInsert;
     }
 
@@ -47,23 +52,29 @@ public class Outbox {
      * Schedules an event of the contract to enter the outbox at {@code deliverAt} (any time ahead; one in the past
      * fires at once), in the caller's transaction: it is scheduled if and only if the caller commits. When it fires
      * it flows like any event added then, with the id fixed now, so a duplicate firing is deduplicated by every inbox.
+     * Its traceparent is that of the span "outbox.schedule &lt;type&gt;" here: the consumers of the fired event continue
+     * the trace that scheduled it.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Scheduled schedule(Event event, Instant deliverAt) {
         UUID id = UUID.randomUUID();
-        em.createNativeQuery("""
-                        INSERT INTO outbox_delayed (id, aggregatetype, aggregateid, type, payload, deliver_at, created_at)
-                        VALUES (?1, ?2, ?3, ?4, CAST(?5 AS jsonb), ?6, ?7)""")
-                .setParameter(1, id)
-                .setParameter(2, event.aggregateType())
-                .setParameter(3, event.orderId())
-                .setParameter(4, event.type())
-                .setParameter(5, toJson(event))
-                .setParameter(6, deliverAt)
-                .setParameter(7, Instant.now())
-                .executeUpdate();
-        delayed.scheduled(deliverAt);
-        return new Scheduled(id);
+        Span span = span("outbox.schedule ", id, event.aggregateType(), event.orderId(), event.type());
+        return Tracing.inSpan(span, () -> {
+            em.createNativeQuery("""
+                            INSERT INTO outbox_delayed (id, aggregatetype, aggregateid, type, payload, deliver_at, created_at, traceparent)
+                            VALUES (?1, ?2, ?3, ?4, CAST(?5 AS jsonb), ?6, ?7, ?8)""")
+                    .setParameter(1, id)
+                    .setParameter(2, event.aggregateType())
+                    .setParameter(3, event.orderId())
+                    .setParameter(4, event.type())
+                    .setParameter(5, toJson(event))
+                    .setParameter(6, deliverAt)
+                    .setParameter(7, Instant.now())
+                    .setParameter(8, Tracing.traceparent(span.getSpanContext()))
+                    .executeUpdate();
+            delayed.scheduled(deliverAt);
+            return new Scheduled(id);
+        });
     }
 
     /**
@@ -96,26 +107,42 @@ public class Outbox {
     /**
      * Adds any event. The payload is serialized once, to a JSON object: never a JSON string inside JSON.
      * With {@code outbox.delete-after-insert} the row is deleted in the same transaction; the WAL still
-     * carries the insert, and the publication does not publish deletes.
+     * carries the insert, and the publication does not publish deletes. The row's traceparent is that of the span
+     * "outbox.write &lt;type&gt;" around the insert, a child of the current span (the request's, or a consumer's
+     * {@link Tracing#call}); null when tracing is off.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public UUID add(String aggregateType, String aggregateId, String type, Object payload) {
         UUID id = UUID.randomUUID();
-        em.createNativeQuery("""
-                        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at)
-                        VALUES (?1, ?2, ?3, ?4, CAST(?5 AS jsonb), ?6)""")
-                .setParameter(1, id)
-                .setParameter(2, aggregateType)
-                .setParameter(3, aggregateId)
-                .setParameter(4, type)
-                .setParameter(5, toJson(payload))
-                .setParameter(6, Instant.now())
-                .executeUpdate();
-        if (deleteAfterInsert) {
-            em.createNativeQuery("DELETE FROM outbox WHERE id = ?1").setParameter(1, id).executeUpdate();
-        }
-        metrics.counter("outbox.events.written", "aggregatetype", aggregateType, "type", type).increment();
-        return id;
+        Span span = span("outbox.write ", id, aggregateType, aggregateId, type);
+        return Tracing.inSpan(span, () -> {
+            em.createNativeQuery("""
+                            INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at, traceparent)
+                            VALUES (?1, ?2, ?3, ?4, CAST(?5 AS jsonb), ?6, ?7)""")
+                    .setParameter(1, id)
+                    .setParameter(2, aggregateType)
+                    .setParameter(3, aggregateId)
+                    .setParameter(4, type)
+                    .setParameter(5, toJson(payload))
+                    .setParameter(6, Instant.now())
+                    .setParameter(7, Tracing.traceparent(span.getSpanContext()))
+                    .executeUpdate();
+            if (deleteAfterInsert) {
+                em.createNativeQuery("DELETE FROM outbox WHERE id = ?1").setParameter(1, id).executeUpdate();
+            }
+            metrics.counter("outbox.events.written", "aggregatetype", aggregateType, "type", type).increment();
+            return id;
+        });
+    }
+
+    private Span span(String name, UUID id, String aggregateType, String aggregateId, String type) {
+        return tracer.spanBuilder(name + type)
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute(Tracing.EVENT_ID, id.toString())
+                .setAttribute(Tracing.EVENT_TYPE, type)
+                .setAttribute(Tracing.AGGREGATE_TYPE, aggregateType)
+                .setAttribute(Tracing.ORDER_ID, aggregateId)
+                .startSpan();
     }
 
     private String toJson(Object payload) {
