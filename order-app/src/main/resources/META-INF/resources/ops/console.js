@@ -280,9 +280,10 @@ async function confirmed(event) {
     const result = await api('POST', '/parked/' + encodeURIComponent(parked.service) + '/' + encodeURIComponent(parked.consumer)
       + '/' + encodeURIComponent(parked.eventId) + '/' + action, { reason });
     $('confirm').close();
-    message(action + ' by ' + parked.service + ': ' + (result.outcome || 'done')
+    $('action-result').textContent = action + ' of ' + parked.eventId + ' by ' + parked.service + ' (' + parked.consumer + '): '
+      + (result.outcome || 'done')
       + (result.replayed && result.replayed.length ? '; replayed ' + result.replayed.join(', ') : '')
-      + (result.stillParked && result.stillParked.length ? '; still parked ' + result.stillParked.join(', ') : ''));
+      + (result.stillParked && result.stillParked.length ? '; still parked ' + result.stillParked.join(', ') : '');
     if (current) {
       await search(current.kind, current.id);
     }

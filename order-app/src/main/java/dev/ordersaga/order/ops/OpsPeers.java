@@ -125,6 +125,8 @@ public class OpsPeers {
             return PeerAnswer.ok(service, status, body);
         }
         String detail = body == null ? "" : body.path("detail").asText(body.path("title").asText(""));
-        return new PeerAnswer(service, false, status, "HTTP " + status + (detail.isEmpty() ? "" : ": " + detail), body);
+        // Quarkus' own 404 says "HTTP 404 Not Found": not twice
+        String why = detail.startsWith("HTTP " + status) ? detail : "HTTP " + status + (detail.isEmpty() ? "" : ": " + detail);
+        return new PeerAnswer(service, false, status, why, body);
     }
 }

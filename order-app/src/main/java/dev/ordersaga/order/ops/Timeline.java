@@ -75,7 +75,13 @@ final class Timeline {
             for (JsonNode p : body.path("parked")) {
                 ObjectNode copy = ((ObjectNode) p.deepCopy()).put("service", a.service());
                 parked.add(copy);
-                event(events, p.path("eventId").asText()).put("type", p.path("type").asText(null));
+                ObjectNode e = event(events, p.path("eventId").asText());
+                if (!e.hasNonNull("type")) {
+                    e.put("type", p.path("type").asText(null));
+                }
+                if (!e.hasNonNull("topic") && p.hasNonNull("topic")) {
+                    e.put("topic", p.path("topic").asText()).put("partition", p.path("partition").asInt()).put("offset", p.path("offset").asLong());
+                }
                 steps.add(step(p.path("parkedAt"), p.path("consumer").asText(a.service()), "parked (" + p.path("status").asText() + ")", p)
                         .put("detail", p.path("reason").asText("")));
             }
