@@ -456,6 +456,7 @@ $('record-form').addEventListener('submit', (e) => {
   readRecord($('topic').value, $('partition').value, $('offset').value);
 });
 $('confirm-form').addEventListener('submit', confirmed);
+$('confirm-reason').addEventListener('input', () => { $('confirm-error').textContent = ''; });
 $('confirm-cancel').addEventListener('click', () => $('confirm').close());
 $('backlog-go').addEventListener('click', loadBacklog);
 $('parked-go').addEventListener('click', loadParked);

@@ -52,6 +52,8 @@ class OpsConsoleIT {
 
     @BeforeAll
     static void shortSagaDeadline() {
+        // a page step asks three services and Kafka, on a box the whole system shares
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
         RunningSystem.shared().restart(Service.ORDER_APP, Map.of("ORDER_SAGA_DEADLINE", SAGA.getSeconds() + "s"));
     }
 

@@ -48,6 +48,8 @@ class ConsolePageTest {
 
     @BeforeAll
     static void chromium() {
+        // a page step asks three services and Kafka, on a box shared with other builds
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
         // Debian's chromium, never a download (the build has no internet access to Playwright's CDN)
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
