@@ -216,6 +216,8 @@ public final class LocalStack implements AutoCloseable {
                 }
             }
             System.out.println();
+            System.out.println("  operator console: http://127.0.0.1:" + Ports.fromEnv("ORDER_APP_PORT", 8080)
+                    + "/ops/   (paste a token from: make -s token SUB=ops ROLES=operator)");
             // order-app inherits this environment: `ORDER_PAYMENT_TIMEOUT=20s make run` shortens the payment window
             System.out.printf("  deadlines: saga %s (ORDER_SAGA_DEADLINE), payment %s (ORDER_PAYMENT_TIMEOUT)%n",
                     envOr("ORDER_SAGA_DEADLINE", "30s"), envOr("ORDER_PAYMENT_TIMEOUT", "15m"));

@@ -88,7 +88,35 @@ public enum Service {
         if (hasManagementPort()) {
             env.put(AppProcess.MANAGEMENT_PORT, Integer.toString(managementPort));
         }
+        if (this == ORDER_APP) {
+            Map<Service, Integer> ports = new java.util.EnumMap<>(Service.class);
+            for (Service s : List.of(INVENTORY_APP, COUPON_APP)) {
+                ports.put(s, Ports.fromEnv(s.portVariable, s.defaultPort));
+            }
+            ports.put(ORDER_APP, httpPort);
+            env.putAll(consoleEnvironment(ports));
+        }
         return Map.copyOf(env);
+    }
+
+    /**
+     * Where order-app's operator console finds each service's ops API ({@code ORDER_APP_URL}, {@code INVENTORY_APP_URL},
+     * {@code COUPON_APP_URL}), given their HTTP ports on this host; {@link #environment} sets `make run`'s ports.
+     */
+    public static Map<String, String> consoleEnvironment(Map<Service, Integer> httpPorts) {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (Service s : List.of(ORDER_APP, INVENTORY_APP, COUPON_APP)) {
+            Integer port = httpPorts.get(s);
+            if (port != null) {
+                env.put(s.urlVariable(), "http://127.0.0.1:" + port);
+            }
+        }
+        return Map.copyOf(env);
+    }
+
+    /** {@code ORDER_APP_URL} for order-app: the variable that tells the console where the service is. */
+    public String urlVariable() {
+        return portVariable.replace("_PORT", "_URL");
     }
 
     /** `make run`'s management port of this service: 9080, 9081, 9082 (or {@code <PORT VARIABLE>_MANAGEMENT}). */

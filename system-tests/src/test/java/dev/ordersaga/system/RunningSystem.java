@@ -27,6 +27,8 @@ import java.util.Map;
 final class RunningSystem {
 
     private static RunningSystem shared;
+    /** Where order-app's operator console finds the services of this system (their free ports). */
+    private static volatile Map<String, String> consoleEnv = Map.of();
 
     final StackEndpoints stack;
     private final Map<Service, AppProcess> apps = new EnumMap<>(Service.class);
@@ -44,8 +46,12 @@ final class RunningSystem {
             // one identity for the end-to-end tests: customer c-1 with every role (the role rules are tested per app)
             TestTokens.actAs("c-1", LocalTokens.ROLES.toArray(String[]::new));
             Runtime.getRuntime().addShutdownHook(new Thread(system::stop, "system-stop"));
+            // the ports first: order-app's console must know where the other services will listen
+            Map<Service, Integer> ports = new EnumMap<>(Service.class);
+            Service.START_ORDER.forEach(s -> ports.put(s, Ports.free()));
+            consoleEnv = Service.consoleEnvironment(ports);
             for (Service s : Service.START_ORDER) {
-                system.apps.put(s, start(s, system.stack, Map.of()));
+                system.apps.put(s, start(s, system.stack, ports.get(s), Map.of()));
             }
             shared = system;
         }
@@ -127,6 +133,7 @@ final class RunningSystem {
             // nobody pays here: under the 15 min default, a long run's early orders would all expire together later
             // (thousands of cancellations at once, a load no scenario means); DeadlinesIT tests the expiry itself
             env.put("ORDER_PAYMENT_TIMEOUT", "PT2H");
+            env.putAll(consoleEnv);
         }
         env.putAll(extraEnv);
         try {
