@@ -41,7 +41,7 @@ CREATE TABLE consumer_journal (
     kafka_offset    bigint       NOT NULL,
     -- the Kafka record's timestamp
     published_at    timestamptz,
-    outcome         varchar(16)  NOT NULL,
+    outcome         varchar(32)  NOT NULL,
     at              timestamptz  NOT NULL DEFAULT clock_timestamp(),
     txid            bigint       DEFAULT txid_current(),
     traceparent     varchar(55)

@@ -217,23 +217,28 @@ public class InboxConsumer {
             Map<String, UUID> heads = parked.headsOf(consumer,
                     deliveries.stream().map(d -> d.record().key()).filter(Objects::nonNull).distinct().toList());
             List<Delivery<E>> flowing = new ArrayList<>();
+            List<Delivery<E>> waiting = new ArrayList<>();
             for (Delivery<E> d : deliveries) {
-                UUID head = d.record().key() == null ? null : heads.get(d.record().key());
-                if (head == null) {
-                    flowing.add(d);
-                } else {
-                    behind.add(d.parking("waits behind parked event " + head, head));
-                }
+                (d.record().key() != null && heads.containsKey(d.record().key()) ? waiting : flowing).add(d);
             }
             List<Entry> entries = new ArrayList<>(deliveries.size());
             List<Parking> inserted = new ArrayList<>();
-            for (Parking p : behind) {
+            // a redelivery of what was applied before its order parked is still only a duplicate
+            Set<UUID> applied = waiting.isEmpty() ? Set.of() : inbox.seen(consumer, waiting.stream().map(Delivery::eventId).toList());
+            for (Delivery<E> d : waiting) {
+                if (applied.contains(d.eventId())) {
+                    entries.add(Entry.of(d.record(), d.eventId(), ConsumerJournal.DUPLICATE));
+                    counts[1]++;
+                    continue;
+                }
+                UUID head = heads.get(d.record().key());
+                Parking p = d.parking("waits behind parked event " + head, head);
+                behind.add(p);
                 if (parked.park(consumer, p)) {
                     inserted.add(p);
                 }
+                entries.add(Entry.of(d.record(), d.eventId(), ConsumerJournal.PARKED));
             }
-            deliveries.stream().filter(d -> !flowing.contains(d))
-                    .forEach(d -> entries.add(Entry.of(d.record(), d.eventId(), ConsumerJournal.PARKED)));
             Set<UUID> fresh = flowing.isEmpty() ? Set.of() : inbox.record(consumer, flowing.stream().map(Delivery::eventId).toList());
             for (Delivery<E> d : flowing) {
                 if (fresh.remove(d.eventId())) {
@@ -263,7 +268,7 @@ public class InboxConsumer {
 
     /** Parks one delivery on its own (its order's head or behind it), with its journal row, then the dead-letter copy. */
     private void park(String consumer, Parking p) {
-        boolean inserted = retrying(consumer + "/parking", () -> QuarkusTransaction.requiringNew().call(() -> {
+        boolean inserted = retryingFor(consumer + "/parking", () -> QuarkusTransaction.requiringNew().call(() -> {
             inbox.limitWaits(lockTimeoutMs, statementTimeoutMs);
             UUID head = p.orderId() == null ? null : parked.headsOf(consumer, List.of(p.orderId())).get(p.orderId());
             Parking parking = head == null || head.equals(p.eventId()) ? p : p.behind(head);
@@ -308,9 +313,11 @@ public class InboxConsumer {
     }
 
     /** {@link #retrying(String, Runnable)} for work with a result. */
-    private <T> T retrying(String lane, java.util.function.Supplier<T> work) {
+    private <T> T retryingFor(String lane, java.util.function.Supplier<T> work) {
         Object[] result = new Object[1];
-        retrying(lane, () -> result[0] = work.get());
+        retrying(lane, () -> {
+            result[0] = work.get();
+        });
         @SuppressWarnings("unchecked")
         T t = (T) result[0];
         return t;

@@ -147,7 +147,7 @@ public class ParkedEvents {
                 consumer, eventId, orderId, action, actor, reason, outcome);
     }
 
-    /** Outside any transaction: what an operator looks at. */
+    /** Outside any transaction, as the reads below: what an operator looks at. */
     public Optional<ParkedEvent> find(String consumer, UUID eventId) {
         List<ParkedEvent> found = query("SELECT " + COLUMNS + " FROM parked_event WHERE consumer = ? AND event_id = ?",
                 consumer, eventId);
@@ -164,8 +164,40 @@ public class ParkedEvents {
         return rows.stream().map(ParkedEvent::eventId).toList();
     }
 
-    /** Runs a read of {@code parked_event} rows, {@code sql} selecting {@link #COLUMNS}. */
-    public List<ParkedEvent> query(String sql, Object... parameters) {
+    /** Every consumer's parked events of the order, in parking order. */
+    public List<ParkedEvent> ofOrder(String orderId) {
+        return query("SELECT " + COLUMNS + " FROM parked_event WHERE order_id = ? ORDER BY id", orderId);
+    }
+
+    /** Every consumer's parkings of the event, in parking order. */
+    public List<ParkedEvent> ofEvent(UUID eventId) {
+        return query("SELECT " + COLUMNS + " FROM parked_event WHERE event_id = ? ORDER BY id", eventId);
+    }
+
+    /** The latest parkings with that status (null: any), newest first. */
+    public List<ParkedEvent> latest(String status, int limit) {
+        return status == null
+                ? query("SELECT " + COLUMNS + " FROM parked_event ORDER BY id DESC LIMIT ?", limit)
+                : query("SELECT " + COLUMNS + " FROM parked_event WHERE status = ? ORDER BY id DESC LIMIT ?", status, limit);
+    }
+
+    /** This service's consumers and how many events each has parked now (a fresh count, not the gauge's). */
+    public Map<String, Long> parkedPerConsumer() {
+        Map<String, Long> now = new java.util.TreeMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT consumer, count(*) FROM parked_event WHERE status = 'parked' GROUP BY consumer");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                now.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count parked events: " + e.getMessage(), e);
+        }
+        return now;
+    }
+
+    private List<ParkedEvent> query(String sql, Object... parameters) {
         try (Connection c = dataSource.getConnection()) {
             return read(c, sql, parameters);
         } catch (SQLException e) {
@@ -180,16 +212,9 @@ public class ParkedEvents {
 
     double parkedCount(String consumer) {
         if (Duration.between(countedAt, Instant.now()).compareTo(COUNT_CACHE) > 0) {
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement s = c.prepareStatement(
-                         "SELECT consumer, count(*) FROM parked_event WHERE status = 'parked' GROUP BY consumer");
-                 ResultSet rs = s.executeQuery()) {
-                Map<String, Long> now = new HashMap<>();
-                while (rs.next()) {
-                    now.put(rs.getString(1), rs.getLong(2));
-                }
-                counts = now;
-            } catch (SQLException e) {
+            try {
+                counts = parkedPerConsumer();
+            } catch (IllegalStateException e) {
                 Log.warnf("inbox.parked: cannot count parked events (%s), reporting the last count", e.toString());
             }
             countedAt = Instant.now();

@@ -29,9 +29,12 @@ final class Refusal {
                 return Optional.of("refused by the domain: " + violation.getMessage());
             }
             if (t instanceof SQLException sql) {
-                for (SQLException e = sql; e != null && seen.add(e); e = e.getNextException()) {
+                for (SQLException e = sql; e != null; e = e.getNextException()) {
                     if (isDeterministic(e.getSQLState())) {
                         return Optional.of("refused by the database (SQLState " + e.getSQLState() + "): " + e.getMessage());
+                    }
+                    if (e.getNextException() == e) {
+                        break;
                     }
                 }
             }
