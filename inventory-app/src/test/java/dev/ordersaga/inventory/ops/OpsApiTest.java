@@ -97,7 +97,8 @@ class OpsApiTest {
                 .contentType("application/problem+json");
         given().header("Authorization", OPERATOR).get("/ops/backlog").then().statusCode(200)
                 .body("service", equalTo("inventory-app"))
-                .body("relay.slot", equalTo("outbox_inventory"));
+                .body("relay.slot", equalTo("outbox_inventory"))
+                .body("relay.lagBytes", org.hamcrest.Matchers.notNullValue());
     }
 
     /** As the consumer parks a refused delivery: the record as it came. */
