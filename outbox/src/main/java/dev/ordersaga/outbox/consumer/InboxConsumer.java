@@ -118,7 +118,8 @@ public class InboxConsumer {
         return found;
     }
 
-    private record Delivery<E>(ConsumerRecord<String, Inbound> record, UUID eventId, E event, String json) {
+    /** A record to apply, or with {@code refusal} one to park as it came (undecodable, or of another family). */
+    private record Delivery<E>(ConsumerRecord<String, Inbound> record, UUID eventId, E event, String json, String refusal) {
         String describe() {
             return DeadLetters.describe(record);
         }
@@ -146,7 +147,9 @@ public class InboxConsumer {
         // sorted by key, stable, so the events of one key keep their order.
         deliveries.sort(Comparator.comparing(d -> d.record().key() == null ? "" : d.record().key()));
         String lane = consumer + "/" + family.getSimpleName();
-        if (deliveries.size() > 1) {
+        // a refused record parks the later ones of its order, so a poll that has one goes one by one, in order
+        boolean refusedAny = deliveries.stream().anyMatch(d -> d.refusal() != null);
+        if (deliveries.size() > 1 && !refusedAny) {
             try {
                 inTransaction(consumer, deliveries, handler);
                 health.working(lane);
@@ -158,7 +161,11 @@ public class InboxConsumer {
         }
         // each in its own transaction: once one of an order parks, the next of that order finds it parked
         for (Delivery<E> delivery : deliveries) {
-            applyOne(consumer, lane, delivery, handler);
+            if (delivery.refusal() != null) {
+                park(consumer, delivery.parking(delivery.refusal(), null));
+            } else {
+                applyOne(consumer, lane, delivery, handler);
+            }
         }
     }
 
@@ -168,18 +175,16 @@ public class InboxConsumer {
         if (inbound == null) {
             String reason = InboundDeserializer.header(record.headers(), DeserializationFailureHandler.DESERIALIZATION_FAILURE_REASON);
             byte[] raw = raw(record);
-            park(consumer, parking(record, idOf(record), raw == null ? null : new String(raw, StandardCharsets.UTF_8),
-                    reason == null ? "no payload" : reason, null));
-            return Optional.empty();
+            return Optional.of(new Delivery<>(record, idOf(record), null,
+                    raw == null ? null : new String(raw, StandardCharsets.UTF_8), reason == null ? "no payload" : reason));
         }
         if (inbound instanceof Inbound.Known known && family.isInstance(known.event())) {
-            return Optional.of(new Delivery<>(record, known.eventId(), family.cast(known.event()), known.json()));
+            return Optional.of(new Delivery<>(record, known.eventId(), family.cast(known.event()), known.json(), null));
         }
         if (inbound instanceof Inbound.Known known) {
             // the deserializer checked the topic, so this channel was bound to a topic of another family
-            park(consumer, parking(record, known.eventId(), known.json(),
-                    known.event().type() + " is not one of the " + family.getSimpleName() + "s this consumer reads", null));
-            return Optional.empty();
+            return Optional.of(new Delivery<>(record, known.eventId(), null, known.json(),
+                    known.event().type() + " is not one of the " + family.getSimpleName() + "s this consumer reads"));
         }
         Inbound.UnknownType unknown = (Inbound.UnknownType) inbound;
         retrying(consumer + "/journal", () -> QuarkusTransaction.requiringNew().run(() ->

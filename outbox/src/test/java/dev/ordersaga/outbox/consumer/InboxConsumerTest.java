@@ -342,6 +342,22 @@ class InboxConsumerTest {
     }
 
     @Test
+    void anUndecodableRecordParksTheLaterEventsOfItsOrderButNotTheEarlierOnes() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        var before = placed(a, "a1");
+        var unreadable = record(Topics.ORDERS, a, UUID.randomUUID(), "OrderPlaced", "{not json");
+        var after = placed(a, "a3");
+        consume(List.of(before, unreadable, placed(b, "b1"), after), recording("-", "-", new AtomicInteger()));
+
+        assertThat(applied(a)).containsExactly("a1");
+        assertThat(applied(b)).containsExactly("b1");
+        assertThat(parked()).containsExactly(
+                InboundDeserializer.header(unreadable.headers(), Topics.ID_HEADER) + " parked behind null",
+                after.value().eventId() + " parked behind " + InboundDeserializer.header(unreadable.headers(), Topics.ID_HEADER));
+    }
+
+    @Test
     void aShutdownEndsARetryThatWouldOtherwiseLastForeverAndAppliesNothing() throws Exception {
         String order = UUID.randomUUID().toString();
         AtomicInteger failures = new AtomicInteger(Integer.MAX_VALUE);
