@@ -52,6 +52,25 @@ public class Inbox {
         });
     }
 
+    /** Which of these events this consumer has applied, without recording any (for events it must not apply now). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Set<UUID> seen(String consumer, Collection<UUID> eventIds) {
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            Set<UUID> seen = new HashSet<>();
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT event_id FROM inbox WHERE consumer = ? AND event_id = ANY(?)")) {
+                select.setString(1, consumer);
+                select.setArray(2, c.createArrayOf("uuid", eventIds.toArray()));
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        seen.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            return seen;
+        });
+    }
+
     /** Bounds how long this transaction's statements may wait on a row lock and run, so no wait is endless. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void limitWaits(long lockTimeoutMs, long statementTimeoutMs) {

@@ -41,6 +41,10 @@ class DeleteAfterInsertTest {
         long rows = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
                 "SELECT count(*) FROM outbox WHERE id = ?1").setParameter(1, id).getSingleResult()).longValue());
         assertThat(rows).isZero();
+        long journaled = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "SELECT count(*) FROM outbox_journal WHERE event_id = ?1 AND type = 'StockReserved'").setParameter(1, id)
+                .getSingleResult()).longValue());
+        assertThat(journaled).as("the journal keeps what the table lost").isOne();
 
         // peek (not consume) what the relay will read: the insert is there, the delete is not published. As the
         // stack's superuser: the service's own role may not read replication slots

@@ -106,7 +106,17 @@ class OutboxTest {
         QuarkusTransaction.requiringNew().run(() -> cancellations.remember(orderId, Instant.now()));
         QuarkusTransaction.requiringNew().run(() -> cancellations.remember(orderId, Instant.now()));
 
+        UUID stillParked = UUID.randomUUID();
+        UUID resolved = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                        INSERT INTO parked_event (consumer, event_id, topic, kafka_partition, kafka_offset, reason, status, parked_at, resolved_at)
+                        VALUES ('retention-test', ?1, 't', 0, 0, 'r', 'parked', now(), NULL),
+                               ('retention-test', ?2, 't', 0, 1, 'r', 'skipped', now(), now())""")
+                .setParameter(1, stillParked).setParameter(2, resolved).executeUpdate());
+
         retention.purge(Instant.now());
+        assertThat(count("SELECT count(*) FROM outbox_journal WHERE event_id = '" + fresh + "'")).as("journaled by the trigger").isOne();
+        assertThat(count("SELECT count(*) FROM parked_event WHERE consumer = 'retention-test'")).isEqualTo(2);
         assertThat(count("SELECT count(*) FROM outbox WHERE id = '" + fresh + "'")).isOne();
         assertThat(count("SELECT count(*) FROM inbox WHERE event_id = '" + seen + "'")).isOne();
         assertThat(QuarkusTransaction.requiringNew().call(() -> cancellations.isCancelled(orderId))).isTrue();
@@ -116,6 +126,10 @@ class OutboxTest {
         assertThat(count("SELECT count(*) FROM outbox WHERE id = '" + fresh + "'")).isZero();
         assertThat(count("SELECT count(*) FROM inbox WHERE event_id = '" + seen + "'")).isZero();
         assertThat(QuarkusTransaction.requiringNew().call(() -> cancellations.isCancelled(orderId))).as("kept as long as the inbox").isFalse();
+        assertThat(count("SELECT count(*) FROM outbox_journal WHERE event_id = '" + fresh + "'")).isZero();
+        assertThat(count("SELECT count(*) FROM parked_event WHERE consumer = 'retention-test' AND event_id = '" + stillParked + "'"))
+                .as("a parked event waits for an operator, however old").isOne();
+        assertThat(count("SELECT count(*) FROM parked_event WHERE event_id = '" + resolved + "'")).isZero();
     }
 
     @Test

@@ -215,17 +215,19 @@ class OrderEventsConsumerTest {
     }
 
     @Test
-    void anUnknownTypeIsSkippedAndANewerVersionParkedWithoutBlockingThePartition() {
+    void anUnknownTypeIsSkippedAndANewerVersionParkedWithTheLaterEventsOfItsOrderBehindIt() {
         String code = issue();
         String order = orderId();
         String unknownId = newEventId();
         String poisonId = newEventId();
+        String behindId = newEventId();
         double skipped = metric("inbox_events_total", "consumer=\"coupon-app\"", "outcome=\"skipped\"");
-        // same key, so same partition: the valid event behind them must still be applied
+        // same key: the valid event after the poison waits behind it, in its order
         publish(order, unknownId, "NoSuchEvent", "{\"orderId\":\"" + order + "\"}");
         publish(order, poisonId, "OrderPlaced", placed(order, code).replace("\"version\":1", "\"version\":9"));
-        publish(order, newEventId(), "OrderPlaced", placed(order, code));
-        awaitCoupon(code, "LOCKED", order);
+        publish(order, behindId, "OrderPlaced", placed(order, code));
+        await().atMost(TIMEOUT).until(() -> poisonId.equals(waitingBehind(behindId)));
+        assertCoupon(code, "AVAILABLE", null);
         assertThat(metric("inbox_events_total", "consumer=\"coupon-app\"", "outcome=\"skipped\"")).isGreaterThan(skipped);
         assertThat(inboxRows(unknownId)).isZero();
 
@@ -290,6 +292,12 @@ class OrderEventsConsumerTest {
 
     private static String confirmed(String orderId, String code) {
         return "{\"version\":1,\"orderId\":\"" + orderId + "\",\"couponCode\":" + coupon(code) + "}";
+    }
+
+    private String waitingBehind(String eventId) {
+        return QuarkusTransaction.requiringNew().call(() -> (java.util.List<?>) em.createNativeQuery(
+                        "SELECT CAST(waiting_behind AS text) FROM parked_event WHERE consumer = 'coupon-app' AND event_id = CAST(?1 AS uuid)")
+                .setParameter(1, eventId).getResultList()).stream().findFirst().map(String::valueOf).orElse(null);
     }
 
     private static void publish(String key, String eventId, String type, String json) {

@@ -9,8 +9,10 @@ import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import dev.ordersaga.inventory.domain.InventoryService;
 import dev.ordersaga.outbox.consumer.Inbound;
 import dev.ordersaga.outbox.consumer.InboxConsumer;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -26,6 +28,11 @@ public class OrderEventsConsumer implements OrderEvent.Handler {
     public OrderEventsConsumer(InboxConsumer inbox, InventoryService inventory) {
         this.inbox = inbox;
         this.inventory = inventory;
+    }
+
+    /** A replay of a parked event finds this consumer's handlers before the first poll after a start. */
+    void registerHandlers(@Observes StartupEvent start) {
+        inbox.register(CONSUMER, OrderEvent.class, e -> e.dispatch(this));
     }
 
     @Incoming("orders-events")

@@ -18,8 +18,10 @@ import dev.ordersaga.events.OrderEvent.OrderPlaced;
 import dev.ordersaga.order.domain.OrderService;
 import dev.ordersaga.outbox.consumer.Inbound;
 import dev.ordersaga.outbox.consumer.InboxConsumer;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -38,6 +40,13 @@ public class SagaResultsConsumer implements InventoryEvent.Handler, CouponEvent.
     public SagaResultsConsumer(InboxConsumer inbox, OrderService orders) {
         this.inbox = inbox;
         this.orders = orders;
+    }
+
+    /** A replay of a parked event finds this consumer's handlers before the first poll after a start. */
+    void registerHandlers(@Observes StartupEvent start) {
+        inbox.register(CONSUMER, InventoryEvent.class, e -> e.dispatch(this));
+        inbox.register(CONSUMER, CouponEvent.class, e -> e.dispatch(this));
+        inbox.register(CONSUMER, OrderEvent.class, e -> e.dispatch(this));
     }
 
     @Incoming("inventory-events")

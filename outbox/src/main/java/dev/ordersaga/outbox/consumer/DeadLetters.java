@@ -9,7 +9,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -21,10 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Parks records a consumer must not apply on {@code <consumer>.<topic>.dlq}: same key, same headers, the bytes as
- * they came, plus {@code dead-letter-*} headers saying why and from where. A send is confirmed by the broker before
- * the consumer moves on, so a parked record is never lost; a failed send is retried by the caller. Written by hand
- * because the connector's own dead-letter strategy works on whole batches and knows only the exception.
+ * Copies what a consumer parked (in {@code parked_event}, where replay and skip work) to {@code <consumer>.<topic>.dlq}
+ * for Kafka-side tooling: same key, same headers, the bytes as they came, plus {@code dead-letter-*} headers saying
+ * why and from where. A send is confirmed by the broker before the consumer moves on; a failed send is retried by the
+ * caller. Written by hand because the connector's own dead-letter strategy works on whole batches and knows only the
+ * exception.
  */
 @ApplicationScoped
 public class DeadLetters {
@@ -44,30 +44,29 @@ public class DeadLetters {
         return consumer + "." + topic + ".dlq";
     }
 
-    /** Parks the record with the reason; returns once the broker has it. */
-    public void park(String consumer, ConsumerRecord<String, ?> record, byte[] value, String reason) {
-        ProducerRecord<String, byte[]> parked = new ProducerRecord<>(topicFor(consumer, record.topic()), record.key(), value);
-        for (Header h : record.headers()) {
-            if (!h.key().startsWith("dead-letter-")) {
-                parked.headers().add(h);
-            }
-        }
+    /** Copies the parked delivery with its reason to the dead-letter topic; returns once the broker has it. */
+    void park(String consumer, ParkedEvents.Parking p) {
+        ProducerRecord<String, byte[]> parked = new ProducerRecord<>(topicFor(consumer, p.topic()), p.orderId(),
+                p.payload() == null ? null : bytes(p.payload()));
+        p.headers().forEach((key, value) -> parked.headers().add(key, value == null ? null : bytes(value)));
         parked.headers()
-                .add(REASON, bytes(reason))
+                .add(REASON, bytes(p.reason()))
                 .add("dead-letter-consumer", bytes(consumer))
-                .add("dead-letter-topic", bytes(record.topic()))
-                .add("dead-letter-partition", bytes(Integer.toString(record.partition())))
-                .add("dead-letter-offset", bytes(Long.toString(record.offset())));
+                .add("dead-letter-topic", bytes(p.topic()))
+                .add("dead-letter-partition", bytes(Integer.toString(p.partition())))
+                .add("dead-letter-offset", bytes(Long.toString(p.offset())));
+        String what = "event " + p.eventId() + " (type " + p.type() + ", order " + p.orderId() + ", " + p.topic() + "-"
+                + p.partition() + "@" + p.offset() + ")";
         try {
             producer().send(parked).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while parking " + describe(record), e);
+            throw new IllegalStateException("interrupted while parking " + what, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not park " + describe(record) + ": " + e, e);
+            throw new IllegalStateException("could not copy " + what + " to " + parked.topic() + ": " + e, e);
         }
         metrics.counter("inbox.events", "consumer", consumer, "outcome", "parked").increment();
-        Log.errorf("%s parked %s on %s: %s", consumer, describe(record), parked.topic(), reason);
+        Log.errorf("%s parked %s (copy on %s): %s", consumer, what, parked.topic(), p.reason());
     }
 
     static String describe(ConsumerRecord<String, ?> record) {

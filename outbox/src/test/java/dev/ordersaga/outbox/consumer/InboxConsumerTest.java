@@ -56,6 +56,9 @@ class InboxConsumerTest {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    ParkedActions actions;
+
     private String consumer;
     private long offset;
 
@@ -73,7 +76,7 @@ class InboxConsumerTest {
                     throw new RuleViolation("order " + e.orderId() + " contradicts the rules");
                 }
                 if (e.couponCode().equals(flaky) && flakyFailures.getAndDecrement() > 0) {
-                    throw new IllegalStateException("database hiccup");
+                    throw new IllegalStateException("database hiccup", new java.sql.SQLException("could not serialize", "40001"));
                 }
                 em.createNativeQuery("INSERT INTO applied (consumer, order_id, marker) VALUES (?1, ?2, ?3)")
                         .setParameter(1, consumer).setParameter(2, e.orderId()).setParameter(3, e.couponCode())
@@ -182,7 +185,7 @@ class InboxConsumerTest {
     }
 
     @Test
-    void aBatchWithOnePoisonEventParksOnlyItAndAppliesTheRestOnceInOrder() {
+    void aBatchWithOnePoisonEventParksItWithTheLaterEventsOfItsOrderAndAppliesTheRestOnceInOrder() {
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
         var poison = placed(b, "REFUSE");
@@ -192,14 +195,166 @@ class InboxConsumerTest {
         consume(batch, recording("REFUSE", "-", new AtomicInteger()));
 
         assertThat(applied(a)).containsExactly("a1", "a2", "a3");
-        assertThat(applied(b)).containsExactly("b1", "b2");
-        assertThat(count("parked")).isEqualTo(1);
+        assertThat(applied(b)).as("b2 waits behind the poison").containsExactly("b1");
+        assertThat(count("parked")).isEqualTo(2);
         assertThat(parkedReason(Topics.ORDERS, poison.value().eventId())).contains("refused by the domain");
 
-        // the same batch again (a redelivery after a crash) applies nothing twice
+        // the same batch again (a redelivery after a crash) applies nothing twice and parks nothing twice
         consume(batch.stream().map(this::copy).toList(), recording("REFUSE", "-", new AtomicInteger()));
         assertThat(applied(a)).containsExactly("a1", "a2", "a3");
+        assertThat(applied(b)).containsExactly("b1");
+        assertThat(count("parked")).isEqualTo(2);
+    }
+
+    @Test
+    void everyDeliveryIsJournaledWithItsOutcome() {
+        String order = UUID.randomUUID().toString();
+        var first = placed(order, "A");
+        var again = copy(first);
+        UUID unknown = UUID.randomUUID();
+        var teleported = record(Topics.ORDERS, order, unknown, "OrderTeleported", "{}");
+        var refused = placed(UUID.randomUUID().toString(), "REFUSE");
+        consume(List.of(first, again, teleported, refused),
+                recording("REFUSE", "-", new AtomicInteger()));
+
+        assertThat(journal()).containsExactlyInAnyOrder(
+                first.value().eventId() + " applied " + first.offset(),
+                first.value().eventId() + " duplicate " + again.offset(),
+                unknown + " skipped " + teleported.offset(),
+                refused.value().eventId() + " parked " + refused.offset());
+    }
+
+    @Test
+    void aParkedOrderParksItsLaterEventsBehindTheFirstWhileOtherOrdersFlow() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        var refused = placed(a, "REFUSE");
+        consume(List.of(refused), recording("REFUSE", "-", new AtomicInteger()));
+        var later = placed(a, "a2");
+        consume(List.of(later, placed(b, "b1")), recording("REFUSE", "-", new AtomicInteger()));
+
+        assertThat(applied(b)).containsExactly("b1");
+        assertThat(applied(a)).isEmpty();
+        assertThat(parked()).containsExactly(
+                refused.value().eventId() + " parked behind null",
+                later.value().eventId() + " parked behind " + refused.value().eventId());
+        assertThat(parkedReason(Topics.ORDERS, later.value().eventId())).isEqualTo("waits behind parked event " + refused.value().eventId());
+        assertThat(metrics.get("inbox.parked").tag("consumer", consumer).gauge()).isNotNull();
+    }
+
+    @Test
+    void theOneByOneFallbackParksLaterEventsOfTheRefusedOrderBehindIt() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        var refused = placed(a, "REFUSE");
+        var behind = placed(a, "a2");
+        consume(List.of(refused, placed(b, "b1"), behind, placed(b, "b2")), recording("REFUSE", "-", new AtomicInteger()));
+
         assertThat(applied(b)).containsExactly("b1", "b2");
+        assertThat(applied(a)).isEmpty();
+        assertThat(parked()).containsExactly(
+                refused.value().eventId() + " parked behind null",
+                behind.value().eventId() + " parked behind " + refused.value().eventId());
+    }
+
+    @Test
+    void aCheckViolationParksAndAReplayAppliesTheOrderInOrderOnceTheCauseIsGone() {
+        String a = UUID.randomUUID().toString();
+        String forbidden = "F" + UUID.randomUUID().toString().substring(0, 8);
+        String check = "no_" + forbidden.toLowerCase();
+        sql("ALTER TABLE applied ADD CONSTRAINT " + check + " CHECK (marker <> '" + forbidden + "') NOT VALID");
+        try {
+            var first = placed(a, forbidden);
+            consume(List.of(first), recording("-", "-", new AtomicInteger()));
+            var second = placed(a, "a2");
+            consume(List.of(second), recording("-", "-", new AtomicInteger()));
+            assertThat(parked()).containsExactly(first.value().eventId() + " parked behind null",
+                    second.value().eventId() + " parked behind " + first.value().eventId());
+            assertThat(parkedReason(Topics.ORDERS, first.value().eventId())).contains("23514");
+
+            var stillRefused = actions.replay(consumer, second.value().eventId(), "ops-1", "try once");
+            assertThat(stillRefused.replayed()).isEmpty();
+            assertThat(stillRefused.stillParked()).containsExactly(first.value().eventId(), second.value().eventId());
+
+            sql("ALTER TABLE applied DROP CONSTRAINT " + check);
+            var result = actions.replay(consumer, second.value().eventId(), "ops-1", "check constraint dropped");
+
+            assertThat(result.replayed()).containsExactly(first.value().eventId(), second.value().eventId());
+            assertThat(result.stillParked()).isEmpty();
+            assertThat(applied(a)).containsExactly(forbidden, "a2");
+            assertThat(parked()).containsExactly(first.value().eventId() + " replayed behind null",
+                    second.value().eventId() + " replayed behind " + first.value().eventId());
+            assertThat(journal()).contains(first.value().eventId() + " replayed " + first.offset(),
+                    second.value().eventId() + " replayed " + second.offset());
+            assertThat(audit()).containsExactly(
+                    "replay ops-1 check constraint dropped: replayed 2; none still parked",
+                    "replay ops-1 try once: replayed 0; event " + first.value().eventId()
+                            + " refused again on replay: refused by the database (SQLState 23514)" + reasonTail(first.value().eventId()));
+            // a redelivery after the replay is a duplicate
+            consume(List.of(copy(second)), recording("-", "-", new AtomicInteger()));
+            assertThat(applied(a)).containsExactly(forbidden, "a2");
+        } finally {
+            sql("ALTER TABLE applied DROP CONSTRAINT IF EXISTS " + check);
+        }
+    }
+
+    @Test
+    void aReplayRefusedAgainLeavesTheOrderParkedWithTheNewReason() {
+        String a = UUID.randomUUID().toString();
+        var refused = placed(a, "REFUSE");
+        var behind = placed(a, "a2");
+        consume(List.of(refused, behind), recording("REFUSE", "-", new AtomicInteger()));
+
+        var result = actions.replay(consumer, refused.value().eventId(), "ops-2", "the rule changed");
+
+        assertThat(result.replayed()).isEmpty();
+        assertThat(result.stillParked()).containsExactly(refused.value().eventId(), behind.value().eventId());
+        assertThat(parked()).containsExactly(refused.value().eventId() + " parked behind null",
+                behind.value().eventId() + " parked behind " + refused.value().eventId());
+        assertThat(applied(a)).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.replay(consumer, UUID.randomUUID(), "ops-2", "x"))
+                .isInstanceOf(ParkedActions.Unknown.class);
+    }
+
+    @Test
+    void aSkipGivesUpOneEventRecordsItInTheInboxAndLeavesTheOnesBehindParked() {
+        String a = UUID.randomUUID().toString();
+        var refused = placed(a, "REFUSE");
+        var behind = placed(a, "a2");
+        consume(List.of(refused, behind), recording("REFUSE", "-", new AtomicInteger()));
+
+        var result = actions.skip(consumer, refused.value().eventId(), "ops-3", "the order was fixed by hand");
+
+        assertThat(result.stillParked()).containsExactly(behind.value().eventId());
+        assertThat(parked()).containsExactly(refused.value().eventId() + " skipped behind null",
+                behind.value().eventId() + " parked behind " + refused.value().eventId());
+        assertThat(audit()).containsExactly("skip ops-3 the order was fixed by hand: skipped; 1 still parked, replay them");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.skip(consumer, refused.value().eventId(), "ops-3", "again"))
+                .isInstanceOf(ParkedActions.NotParked.class);
+
+        // the skipped one is in the inbox: its redelivery is a duplicate; the one behind replays now
+        var replay = actions.replay(consumer, behind.value().eventId(), "ops-3", "after the skip");
+        assertThat(replay.replayed()).containsExactly(behind.value().eventId());
+        consume(List.of(copy(refused)), recording("REFUSE", "-", new AtomicInteger()));
+        assertThat(applied(a)).containsExactly("a2");
+        assertThat(journal()).contains(refused.value().eventId() + " skipped-by-operator " + refused.offset());
+        assertThat(journal().stream().filter(j -> j.startsWith(refused.value().eventId() + " duplicate"))).hasSize(1);
+    }
+
+    @Test
+    void anUndecodableRecordParksTheLaterEventsOfItsOrderButNotTheEarlierOnes() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        var before = placed(a, "a1");
+        var unreadable = record(Topics.ORDERS, a, UUID.randomUUID(), "OrderPlaced", "{not json");
+        var after = placed(a, "a3");
+        consume(List.of(before, unreadable, placed(b, "b1"), after), recording("-", "-", new AtomicInteger()));
+
+        assertThat(applied(a)).containsExactly("a1");
+        assertThat(applied(b)).containsExactly("b1");
+        assertThat(parked()).containsExactly(
+                InboundDeserializer.header(unreadable.headers(), Topics.ID_HEADER) + " parked behind null",
+                after.value().eventId() + " parked behind " + InboundDeserializer.header(unreadable.headers(), Topics.ID_HEADER));
     }
 
     @Test
@@ -257,6 +412,42 @@ class InboxConsumerTest {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                         "SELECT marker FROM applied WHERE consumer = ?1 AND order_id = ?2 ORDER BY seq")
                 .setParameter(1, consumer).setParameter(2, orderId).getResultList());
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> journal() {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "SELECT event_id, outcome, kafka_offset FROM consumer_journal WHERE consumer = ?1 ORDER BY id")
+                .setParameter(1, consumer).getResultList());
+        return rows.stream().map(r -> r[0] + " " + r[1] + " " + r[2]).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> parked() {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "SELECT event_id, status, waiting_behind FROM parked_event WHERE consumer = ?1 ORDER BY id")
+                .setParameter(1, consumer).getResultList());
+        return rows.stream().map(r -> r[0] + " " + r[1] + " behind " + r[2]).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> audit() {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "SELECT action, actor, reason, outcome FROM parked_action WHERE consumer = ?1 ORDER BY id DESC")
+                .setParameter(1, consumer).getResultList());
+        return rows.stream().map(r -> r[0] + " " + r[1] + " " + r[2] + ": " + r[3]).toList();
+    }
+
+    /** What the stored reason says after the SQLState, as the database worded it. */
+    private String reasonTail(UUID eventId) {
+        String reason = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
+                "SELECT reason FROM parked_event WHERE consumer = ?1 AND event_id = ?2")
+                .setParameter(1, consumer).setParameter(2, eventId).getSingleResult());
+        return reason.substring(reason.indexOf("(SQLState 23514)") + "(SQLState 23514)".length()) + "; 2 still parked";
+    }
+
+    private void sql(String statement) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(statement).executeUpdate());
     }
 
     private double count(String outcome) {
