@@ -34,10 +34,10 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * An operator's day, end to end in a real browser: inventory's database refuses one order's reservation (a CHECK
- * constraint, as a bad migration would), so inventory-app parks its OrderPlaced, and its OrderCancelled (the saga
- * deadline) behind it; other orders flow. The operator finds the order in the console, reads the reason, the cause
- * is fixed, and a Replay with a reason applies both events in order: the order holds nothing in inventory, and the
- * audit names who did it. Screenshots of each step in target/console-screenshots/.
+ * constraint, as a bad migration would), so inventory-app parks its OrderPlaced, and the saga deadline's events
+ * (OrderDeadlinePassed, OrderCancelled) behind it; other orders flow. The operator finds the order in the console,
+ * reads the reason, the cause is fixed, and a Replay with a reason applies the three in order: the order holds
+ * nothing in inventory, and the audit names who did it. Screenshots of each step in target/console-screenshots/.
  */
 class OpsConsoleIT {
 
@@ -71,11 +71,12 @@ class OpsConsoleIT {
         sql("ALTER TABLE reservation ADD CONSTRAINT " + CONSTRAINT + " CHECK (sku <> '" + refusedSku + "') NOT VALID");
         try {
             String stuck = place(refusedSku, 2);
-            // the saga deadline cancels it; inventory parks the OrderCancelled behind the OrderPlaced it never applied
+            // the saga deadline cancels it; inventory parks the deadline and the OrderCancelled behind the OrderPlaced it
+            // never applied (the deadline is a no-op for inventory, but it is an event of the order: it waits too)
             await().atMost(SAGA.plusSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                     given().get(orders + "/orders/" + stuck).then().body("status", equalTo("CANCELLED")).body("reason", equalTo("SAGA_TIMEOUT")));
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(parked(stuck)).containsExactly("OrderPlaced parked", "OrderCancelled parked"));
+                    assertThat(parked(stuck)).containsExactly("OrderPlaced parked", "OrderDeadlinePassed parked", "OrderCancelled parked"));
             String placedId = eventId(stuck, "OrderPlaced");
             // another order is not held up by the parked one
             String flowing = place(otherSku, 1);
@@ -91,7 +92,7 @@ class OpsConsoleIT {
             }
 
             // in order, through the normal path: reserved, then released; the order holds nothing in inventory
-            assertThat(parked(stuck)).containsExactly("OrderPlaced replayed", "OrderCancelled replayed");
+            assertThat(parked(stuck)).containsExactly("OrderPlaced replayed", "OrderDeadlinePassed replayed", "OrderCancelled replayed");
             assertThat(journal(stuck)).containsSubsequence("OrderPlaced parked", "OrderCancelled parked",
                     "OrderPlaced replayed", "OrderCancelled replayed");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertStock(refusedSku, 10, 0));

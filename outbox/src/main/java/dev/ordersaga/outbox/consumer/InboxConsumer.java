@@ -3,6 +3,7 @@ package dev.ordersaga.outbox.consumer;
 import dev.ordersaga.events.Event;
 import dev.ordersaga.events.Topics;
 import dev.ordersaga.outbox.Inbox;
+import dev.ordersaga.outbox.Tracing;
 import dev.ordersaga.outbox.RuleViolation;
 import dev.ordersaga.outbox.consumer.ConsumerJournal.Entry;
 import dev.ordersaga.outbox.consumer.ParkedEvents.Parking;
@@ -60,6 +61,7 @@ public class InboxConsumer {
     private final ConsumerJournal journal;
     private final ConsumerHealth health;
     private final MeterRegistry metrics;
+    private final Tracing tracing;
     private final long lockTimeoutMs;
     private final long statementTimeoutMs;
     private final Duration firstDelay;
@@ -69,7 +71,7 @@ public class InboxConsumer {
     private volatile boolean stopping;
 
     public InboxConsumer(Inbox inbox, DeadLetters deadLetters, ParkedEvents parked, ConsumerJournal journal,
-                         ConsumerHealth health, MeterRegistry metrics,
+                         ConsumerHealth health, MeterRegistry metrics, Tracing tracing,
                          @ConfigProperty(name = "inbox.lock-timeout", defaultValue = "5s") Duration lockTimeout,
                          @ConfigProperty(name = "inbox.statement-timeout", defaultValue = "30s") Duration statementTimeout,
                          @ConfigProperty(name = "inbox.retry.first-delay", defaultValue = "100ms") Duration firstDelay,
@@ -80,6 +82,7 @@ public class InboxConsumer {
         this.journal = journal;
         this.health = health;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.lockTimeoutMs = lockTimeout.toMillis();
         this.statementTimeoutMs = statementTimeout.toMillis();
         this.firstDelay = firstDelay;
@@ -247,7 +250,8 @@ public class InboxConsumer {
             Set<UUID> fresh = flowing.isEmpty() ? Set.of() : inbox.record(consumer, flowing.stream().map(Delivery::eventId).toList());
             for (Delivery<E> d : flowing) {
                 if (fresh.remove(d.eventId())) {
-                    handler.handle(d.event());
+                    // an "apply <type>" span, child of the record's traceparent: the events it writes continue the trace
+                    tracing.run(consumer, d.record(), d.eventId(), d.event().type(), () -> handler.handle(d.event()));
                     entries.add(Entry.of(d.record(), d.eventId(), ConsumerJournal.APPLIED));
                     counts[0]++;
                 } else {

@@ -2,6 +2,7 @@ package dev.ordersaga.outbox.consumer;
 
 import dev.ordersaga.events.Event;
 import dev.ordersaga.outbox.Inbox;
+import dev.ordersaga.outbox.Tracing;
 import dev.ordersaga.outbox.consumer.ConsumerJournal.Entry;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -35,16 +36,19 @@ public class ParkedActions {
     private final Inbox inbox;
     private final ParkedEvents parked;
     private final ConsumerJournal journal;
+    private final Tracing tracing;
     private final long lockTimeoutMs;
     private final long statementTimeoutMs;
 
     public ParkedActions(InboxConsumer consumers, Inbox inbox, ParkedEvents parked, ConsumerJournal journal,
+                         Tracing tracing,
                          @ConfigProperty(name = "inbox.lock-timeout", defaultValue = "5s") Duration lockTimeout,
                          @ConfigProperty(name = "inbox.statement-timeout", defaultValue = "30s") Duration statementTimeout) {
         this.consumers = consumers;
         this.inbox = inbox;
         this.parked = parked;
         this.journal = journal;
+        this.tracing = tracing;
         this.lockTimeoutMs = lockTimeout.toMillis();
         this.statementTimeoutMs = statementTimeout.toMillis();
     }
@@ -161,7 +165,9 @@ public class ParkedActions {
         EventHandler<Event> handler = consumers.handlerOf(consumer, event)
                 .orElseThrow(() -> new Refusal.Refused("no handler of " + consumer + " reads " + event.type()));
         if (inbox.record(consumer, List.of(p.eventId())).contains(p.eventId())) {
-            handler.handle(event);
+            // the replay continues the trace the event was written in
+            tracing.run(consumer, p.headers().get(Tracing.HEADER), p.eventId(), event.type(), p.orderId(),
+                    () -> handler.handle(event));
         }
         parked.resolve(p, ParkedEvent.REPLAYED);
         journal.write(consumer, List.of(Entry.of(p, ConsumerJournal.REPLAYED)));
