@@ -12,7 +12,14 @@ public final class Prometheus {
     public static double sum(String exposition, String name, String... labels) {
         return exposition.lines()
                 .filter(l -> l.startsWith(name + "{") && Arrays.stream(labels).allMatch(l::contains))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .mapToDouble(Prometheus::value)
                 .sum();
+    }
+
+    /** The sample's value: the last field before an exemplar ({@code # {trace_id=...} 1.0 1796354613.403}), if any. */
+    static double value(String sample) {
+        int exemplar = sample.indexOf(" # ");
+        String s = (exemplar < 0 ? sample : sample.substring(0, exemplar)).trim();
+        return Double.parseDouble(s.substring(s.lastIndexOf(' ') + 1));
     }
 }
