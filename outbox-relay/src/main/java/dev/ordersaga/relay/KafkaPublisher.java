@@ -1,5 +1,6 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -114,7 +115,7 @@ final class KafkaPublisher implements AutoCloseable {
         producer.flush();
     }
 
-    private static final String TRACEPARENT = "traceparent";
+    private static final String TRACEPARENT = OutboxSchema.TRACEPARENT;
 
     private static final TextMapGetter<String> ONE_VALUE = new TextMapGetter<>() {
         @Override

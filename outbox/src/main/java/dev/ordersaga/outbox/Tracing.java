@@ -1,5 +1,6 @@
 package dev.ordersaga.outbox;
 
+import dev.ordersaga.outbox.schema.OutboxSchema;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
 public class Tracing {
 
     /** The Kafka header (and outbox column) that carries the parent: {@code 00-<trace id>-<span id>-<flags>}. */
-    public static final String HEADER = "traceparent";
+    public static final String HEADER = OutboxSchema.TRACEPARENT;
 
     public static final AttributeKey<String> EVENT_ID = AttributeKey.stringKey("saga.event.id");
     public static final AttributeKey<String> EVENT_TYPE = AttributeKey.stringKey("saga.event.type");

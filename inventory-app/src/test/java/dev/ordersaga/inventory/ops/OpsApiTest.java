@@ -41,7 +41,7 @@ class OpsApiTest {
     }
 
     @Test
-    void aBlankReasonIs400AndAnUnknownEvent404() {
+    void aBlankReasonOrABadLimitIs400AndAnUnknownEvent404() {
         String unknown = UUID.randomUUID().toString();
         for (String body : new String[] {"{\"reason\": \"  \"}", "{}"}) {
             given().header("Authorization", OPERATOR).contentType(ContentType.JSON).body(body)
@@ -55,6 +55,10 @@ class OpsApiTest {
                 .contentType("application/problem+json");
         given().header("Authorization", OPERATOR).get("/ops/parked?status=lost").then().statusCode(400)
                 .body("errors.field", hasItem("status"));
+        for (String path : new String[] {"/ops/parked?limit=abc", "/ops/audit?limit=abc", "/ops/audit?limit=0"}) {
+            given().header("Authorization", OPERATOR).get(path).then().statusCode(400)
+                    .contentType("application/problem+json").body("errors.field", hasItem("limit"));
+        }
     }
 
     @Test
@@ -111,7 +115,7 @@ class OpsApiTest {
             s.setString(2, orderId);
             s.setString(3, Topics.ORDERS);
             s.setString(4, "{\"" + Topics.ID_HEADER + "\":\"" + eventId + "\",\"" + Topics.TYPE_HEADER + "\":\"OrderPlaced\"}");
-            s.setString(5, payload);
+            s.setBytes(5, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             s.executeUpdate();
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);

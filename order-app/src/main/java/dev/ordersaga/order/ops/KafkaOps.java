@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the console reads from Kafka itself: one record at a topic, partition and offset, and the consumer groups'
@@ -49,6 +50,8 @@ public class KafkaOps {
 
     private final String bootstrap;
     private final Duration timeout;
+    /** A consumer per read, each with its own client id: two at once would collide in JMX registration. */
+    private final AtomicLong reads = new AtomicLong();
     private volatile Admin admin;
 
     public KafkaOps(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
@@ -67,18 +70,18 @@ public class KafkaOps {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "order-app-console");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "order-app-console-" + reads.incrementAndGet());
         // looking at a topic that does not exist must not create it
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         Instant deadline = Instant.now().plus(timeout);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, left(deadline));
             if (partitions == null || partitions.stream().noneMatch(i -> i.partition() == partition)) {
                 return Optional.empty();
             }
             TopicPartition tp = new TopicPartition(topic, partition);
-            long begin = consumer.beginningOffsets(List.of(tp), timeout).get(tp);
-            long end = consumer.endOffsets(List.of(tp), timeout).get(tp);
+            long begin = consumer.beginningOffsets(List.of(tp), left(deadline)).get(tp);
+            long end = consumer.endOffsets(List.of(tp), left(deadline)).get(tp);
             if (offset < begin || offset >= end) {
                 return Optional.empty();
             }
@@ -93,7 +96,7 @@ public class KafkaOps {
                     // past it: the offset held a transaction marker or a compacted record
                     return Optional.empty();
                 }
-                if (consumer.position(tp, timeout) > offset) {
+                if (consumer.position(tp, left(deadline)) > offset) {
                     return Optional.empty();
                 }
             }
@@ -101,14 +104,21 @@ public class KafkaOps {
         }
     }
 
-    private static Record describe(ConsumerRecord<byte[], byte[]> r) {
+    /** Each step gets the time left before the read's deadline, not a whole timeout of its own. */
+    private static Duration left(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    static Record describe(ConsumerRecord<byte[], byte[]> r) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header h : r.headers()) {
             headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
         }
         return new Record(r.topic(), r.partition(), r.offset(), r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
                 headers, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8),
-                Instant.ofEpochMilli(r.timestamp()).toString(), r.timestampType().name);
+                // -1: a record written without a timestamp, not one of 1969
+                r.timestamp() < 0 ? null : Instant.ofEpochMilli(r.timestamp()).toString(), r.timestampType().name);
     }
 
     /** Per group and partition: committed offset, end offset, and the difference (records not yet applied). */

@@ -16,16 +16,26 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Two stand-ins for the other services, as the console meets them: "inventory-app" answers the ops API with the
  * shapes the services' ops API has (one order's events, one parked event, a replay), and "coupon-app" accepts
- * connections but never answers, so the console must give up on it in time. order-app's own ops API is whatever
- * this build serves. {@code GET /recorded} tells a test what the stand-in was sent.
+ * connections but never answers, so the console must give up on it in time. For the order {@link #STALLED_ORDER}
+ * "inventory-app" sends its headers and then stalls the body; a replay with the reason {@link #SLOW_REASON} takes
+ * longer than a lookup may. order-app's own ops API is whatever this build serves. {@code GET /recorded} tells a test what the stand-in was sent.
  */
 public class PeerStubs implements QuarkusTestResourceLifecycleManager {
 
     public static final String STUB_URL = "test.peers.inventory-app.url";
+    public static final String STALLED_ORDER = "stalled-body";
+    public static final String SLOW_REASON = "slow";
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private ExecutorService workers;
 
     private HttpServer inventory;
     private ServerSocket silent;
@@ -43,6 +53,9 @@ public class PeerStubs implements QuarkusTestResourceLifecycleManager {
         try {
             inventory = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             inventory.createContext("/", this::serve);
+            // a stalled answer must not hold up the others
+            workers = Executors.newCachedThreadPool();
+            inventory.setExecutor(workers);
             inventory.start();
             silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
             Thread acceptor = new Thread(() -> {
@@ -63,12 +76,15 @@ public class PeerStubs implements QuarkusTestResourceLifecycleManager {
         return Map.of("ops.services.inventory-app.url", url,
                 "ops.services.coupon-app.url", "http://127.0.0.1:" + silent.getLocalPort(),
                 "ops.services.timeout", "1s",
+                "ops.services.action-timeout", "3s",
                 STUB_URL, url);
     }
 
     @Override
     public void stop() {
+        stopped.countDown();
         inventory.stop(0);
+        workers.shutdownNow();
         try {
             silent.close();
             for (Socket s : held) {
@@ -96,7 +112,18 @@ public class PeerStubs implements QuarkusTestResourceLifecycleManager {
         }
         recorded.put("authorization", auth);
         recorded.put("lastPath", path + (query.isEmpty() ? "" : "?" + query));
-        if (x.getRequestMethod().equals("GET") && path.startsWith("/ops/orders/")) {
+        if (x.getRequestMethod().equals("GET") && path.equals("/ops/orders/" + STALLED_ORDER)) {
+            x.getResponseHeaders().set("Content-Type", "application/json");
+            x.sendResponseHeaders(200, 1000);
+            x.getResponseBody().write("{\"service\":".getBytes(StandardCharsets.UTF_8));
+            x.getResponseBody().flush();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            x.close();
+        } else if (x.getRequestMethod().equals("GET") && path.startsWith("/ops/orders/")) {
             reply(x, 200, order(path.substring("/ops/orders/".length())));
         } else if (x.getRequestMethod().equals("GET") && path.equals("/ops/audit")) {
             String orderId = query.startsWith("orderId=") ? query.substring("orderId=".length()) : null;
@@ -111,6 +138,14 @@ public class PeerStubs implements QuarkusTestResourceLifecycleManager {
         } else if (x.getRequestMethod().equals("POST") && path.startsWith("/ops/parked/inventory-app/") && path.endsWith("/replay")) {
             String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             recorded.put("body", body);
+            if (body.contains("\"" + SLOW_REASON + "\"")) {
+                try {
+                    // longer than a lookup may take (1 s here), shorter than an action may (3 s)
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String eventId = path.split("/")[4];
             String orderId = recorded.getOrDefault("order:" + eventId, "");
             replayed.add(orderId);

@@ -16,12 +16,16 @@ public final class OutboxSchema {
     public static final String HEARTBEAT_TABLE = "outbox_heartbeat";
 
     /** What a relay's heartbeat runs (Debezium's {@code heartbeat.action.query}): a change the idle slot can confirm. */
+    public static final String HEARTBEAT_QUERY = "UPDATE " + HEARTBEAT_TABLE + " SET beat_at = now() WHERE id = 1";
+
     /**
      * Outbox columns no relay publishes, for the connector's {@code column.exclude.list}: decoding the timestamptz
      * into ISO text was ~16 % of the relay's drain CPU (make bench, BENCH_JFR=on).
      */
     public static final String UNPUBLISHED_COLUMNS = "public." + OUTBOX_TABLE + ".created_at";
-    public static final String HEARTBEAT_QUERY = "UPDATE " + HEARTBEAT_TABLE + " SET beat_at = now() WHERE id = 1";
+
+    /** The outbox column with the W3C traceparent of the writer's span, published as the record header of that name. */
+    public static final String TRACEPARENT = "traceparent";
 
     private OutboxSchema() {
     }

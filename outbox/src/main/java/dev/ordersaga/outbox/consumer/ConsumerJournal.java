@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * What a consumer did with each delivery ({@code consumer_journal}), written in the transaction that did it, so that
@@ -29,10 +30,16 @@ public class ConsumerJournal {
     public static final String SKIPPED_BY_OPERATOR = "skipped-by-operator";
 
     static final String TRACEPARENT_HEADER = "traceparent";
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     /** One delivery; {@code publishedAt} is the record's timestamp in epoch millis, or null. */
     record Entry(UUID eventId, String type, String orderId, String topic, int partition, long offset, Long publishedAt,
                  String outcome, String traceparent) {
+
+        /** A header that is not a W3C traceparent is dropped: it is the producer's, and must not refuse the row. */
+        Entry {
+            traceparent = traceparent == null || !TRACEPARENT.matcher(traceparent).matches() ? null : traceparent;
+        }
 
         static Entry of(ConsumerRecord<String, ?> record, UUID eventId, String outcome) {
             return new Entry(eventId, InboundDeserializer.header(record.headers(), Topics.TYPE_HEADER), record.key(),
@@ -65,8 +72,8 @@ public class ConsumerJournal {
                     FROM unnest(?, ?, ?, ?, ?, ?, ?, ?, ?) AS j(e, t, o, tp, p, off, pub, oc, tr)""")) {
                 insert.setString(1, consumer);
                 insert.setArray(2, array(c, "uuid", entries, Entry::eventId));
-                insert.setArray(3, array(c, "varchar", entries, Entry::type));
-                insert.setArray(4, array(c, "varchar", entries, Entry::orderId));
+                insert.setArray(3, array(c, "text", entries, Entry::type));
+                insert.setArray(4, array(c, "text", entries, Entry::orderId));
                 insert.setArray(5, array(c, "varchar", entries, Entry::topic));
                 insert.setArray(6, array(c, "int4", entries, Entry::partition));
                 insert.setArray(7, array(c, "int8", entries, Entry::offset));

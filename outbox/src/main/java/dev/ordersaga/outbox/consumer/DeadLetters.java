@@ -47,7 +47,7 @@ public class DeadLetters {
     /** Copies the parked delivery with its reason to the dead-letter topic; returns once the broker has it. */
     void park(String consumer, ParkedEvents.Parking p) {
         ProducerRecord<String, byte[]> parked = new ProducerRecord<>(topicFor(consumer, p.topic()), p.orderId(),
-                p.payload() == null ? null : bytes(p.payload()));
+                p.payload());
         p.headers().forEach((key, value) -> parked.headers().add(key, value == null ? null : bytes(value)));
         parked.headers()
                 .add(REASON, bytes(p.reason()))

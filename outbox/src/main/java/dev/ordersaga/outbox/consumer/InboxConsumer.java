@@ -122,13 +122,13 @@ public class InboxConsumer {
     }
 
     /** A record to apply, or with {@code refusal} one to park as it came (undecodable, or of another family). */
-    private record Delivery<E>(ConsumerRecord<String, Inbound> record, UUID eventId, E event, String json, String refusal) {
+    private record Delivery<E>(ConsumerRecord<String, Inbound> record, UUID eventId, E event, byte[] payload, String refusal) {
         String describe() {
             return DeadLetters.describe(record);
         }
 
         Parking parking(String reason, UUID waitingBehind) {
-            return InboxConsumer.parking(record, eventId, json, reason, waitingBehind);
+            return InboxConsumer.parking(record, eventId, payload, reason, waitingBehind);
         }
     }
 
@@ -177,16 +177,14 @@ public class InboxConsumer {
         Inbound inbound = record.value();
         if (inbound == null) {
             String reason = InboundDeserializer.header(record.headers(), DeserializationFailureHandler.DESERIALIZATION_FAILURE_REASON);
-            byte[] raw = raw(record);
-            return Optional.of(new Delivery<>(record, idOf(record), null,
-                    raw == null ? null : new String(raw, StandardCharsets.UTF_8), reason == null ? "no payload" : reason));
+            return Optional.of(new Delivery<>(record, idOf(record), null, raw(record), reason == null ? "no payload" : reason));
         }
         if (inbound instanceof Inbound.Known known && family.isInstance(known.event())) {
-            return Optional.of(new Delivery<>(record, known.eventId(), family.cast(known.event()), known.json(), null));
+            return Optional.of(new Delivery<>(record, known.eventId(), family.cast(known.event()), bytes(known.json()), null));
         }
         if (inbound instanceof Inbound.Known known) {
             // the deserializer checked the topic, so this channel was bound to a topic of another family
-            return Optional.of(new Delivery<>(record, known.eventId(), null, known.json(),
+            return Optional.of(new Delivery<>(record, known.eventId(), null, bytes(known.json()),
                     known.event().type() + " is not one of the " + family.getSimpleName() + "s this consumer reads"));
         }
         Inbound.UnknownType unknown = (Inbound.UnknownType) inbound;
@@ -297,17 +295,18 @@ public class InboxConsumer {
         retrying(consumer + "/parking", () -> deadLetters.park(consumer, p));
     }
 
-    private static Parking parking(ConsumerRecord<String, Inbound> record, UUID eventId, String payload, String reason,
+    private static Parking parking(ConsumerRecord<String, Inbound> record, UUID eventId, byte[] payload, String reason,
                                    UUID waitingBehind) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header h : record.headers()) {
             if (!h.key().startsWith("dead-letter-") && !h.key().startsWith("deserialization-failure-")) {
-                headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+                // jsonb refuses a NUL character (SQLState 22P05), which would wedge the parking
+                headers.put(withoutNul(h.key()), h.value() == null ? null : withoutNul(new String(h.value(), StandardCharsets.UTF_8)));
             }
         }
         return new Parking(eventId, InboundDeserializer.header(record.headers(), Topics.TYPE_HEADER), record.key(),
                 record.topic(), record.partition(), record.offset(), record.timestamp() < 0 ? null : record.timestamp(),
-                headers, payload, reason, waitingBehind);
+                headers, payload, withoutNul(reason), waitingBehind);
     }
 
     /** The record's event id; one without a readable id is named by where it sits, the same on every redelivery. */
@@ -378,6 +377,14 @@ public class InboxConsumer {
                 .withExponentialBackoff().factor(2).maxDelay(maxDelay.toMillis(), ChronoUnit.MILLIS).done()
                 .done()
                 .build();
+    }
+
+    private static String withoutNul(String s) {
+        return s.replace("\0", "");
+    }
+
+    private static byte[] bytes(String json) {
+        return json == null ? null : json.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] raw(ConsumerRecord<String, Inbound> record) {

@@ -73,16 +73,39 @@ public class ParkedActions {
         }
     }
 
+    /** A replay stopped by a failure that is not a refusal (a lock timeout, the database away): retry it later. */
+    public static class Stopped extends RuntimeException {
+
+        private final transient List<UUID> replayed;
+
+        Stopped(String outcome, List<UUID> replayed, RuntimeException cause) {
+            super(outcome, cause);
+            this.replayed = List.copyOf(replayed);
+        }
+
+        public List<UUID> replayed() {
+            return replayed;
+        }
+    }
+
     public Result replay(String consumer, UUID eventId, String actor, String reason) {
-        ParkedEvent target = parkedOrThrow(consumer, eventId);
+        ParkedEvent target = parked.find(consumer, eventId).orElseThrow(() -> new Unknown(consumer, eventId));
         List<UUID> replayed = new ArrayList<>();
         String refusal = null;
         while (true) {
             AtomicReference<ParkedEvent> head = new AtomicReference<>();
+            boolean first = replayed.isEmpty();
             try {
                 boolean more = QuarkusTransaction.requiringNew().call(() -> {
                     inbox.limitWaits(lockTimeoutMs, statementTimeoutMs);
+                    // the head first, then the target: row locks in id order, as the consumer takes them
                     Optional<ParkedEvent> next = parked.lockHead(consumer, target);
+                    if (first) {
+                        ParkedEvent row = parked.lock(consumer, eventId).orElseThrow(() -> new Unknown(consumer, eventId));
+                        if (!row.isParked()) {
+                            throw new NotParked(row);
+                        }
+                    }
                     if (next.isEmpty()) {
                         return false;
                     }
@@ -95,13 +118,15 @@ public class ParkedActions {
                 }
                 replayed.add(head.get().eventId());
                 Log.infof("%s replayed event %s (order %s) for %s", consumer, head.get().eventId(), head.get().orderId(), actor);
+            } catch (NotParked | Unknown e) {
+                throw e;
             } catch (RuntimeException e) {
                 Optional<String> why = head.get() == null ? Optional.empty() : Refusal.of(e);
                 if (why.isEmpty()) {
-                    throw e;
+                    throw stopped(consumer, target, actor, reason, replayed, e);
                 }
-                refusal = "refused again on replay: " + why.get();
                 ParkedEvent refused = head.get();
+                refusal = "; event " + refused.eventId() + " refused again on replay: " + why.get();
                 QuarkusTransaction.requiringNew().run(() -> parked.refusedAgain(refused, why.get()));
                 Log.warnf("%s replay of event %s (order %s) for %s: %s", consumer, refused.eventId(), refused.orderId(),
                         actor, why.get());
@@ -109,7 +134,7 @@ public class ParkedActions {
             }
         }
         List<UUID> still = parked.stillParked(consumer, target);
-        String outcome = "replayed " + replayed.size() + (refusal == null ? "" : "; event " + still.get(0) + " " + refusal)
+        String outcome = "replayed " + replayed.size() + (refusal == null ? "" : refusal)
                 + (still.isEmpty() ? "; none still parked" : "; " + still.size() + " still parked");
         QuarkusTransaction.requiringNew().run(() ->
                 parked.audit(consumer, eventId, target.orderId(), REPLAY, actor, reason, outcome));
@@ -136,12 +161,14 @@ public class ParkedActions {
         return new Result(SKIP, consumer, eventId, target.orderId(), outcome, List.of(), still);
     }
 
-    private ParkedEvent parkedOrThrow(String consumer, UUID eventId) {
-        ParkedEvent target = parked.find(consumer, eventId).orElseThrow(() -> new Unknown(consumer, eventId));
-        if (!target.isParked()) {
-            throw new NotParked(target);
-        }
-        return target;
+    /** Audits a replay that a failure stopped; what it replayed before is committed and stays replayed. */
+    private Stopped stopped(String consumer, ParkedEvent target, String actor, String reason, List<UUID> replayed,
+                            RuntimeException e) {
+        String outcome = "stopped after " + replayed.size() + " replayed: " + e;
+        Log.warnf("%s replay of event %s (order %s) for %s %s", consumer, target.eventId(), target.orderId(), actor, outcome);
+        QuarkusTransaction.requiringNew().run(() ->
+                parked.audit(consumer, target.eventId(), target.orderId(), REPLAY, actor, reason, outcome));
+        return new Stopped(outcome, replayed, e);
     }
 
     /** The consumer's path for one stored delivery, in the caller's transaction; throws {@link Refusal.Refused}. */
@@ -151,7 +178,7 @@ public class ParkedActions {
         Inbound inbound;
         try {
             inbound = new InboundDeserializer().deserialize(p.topic(), headers,
-                    p.payload() == null ? null : p.payload().getBytes(StandardCharsets.UTF_8));
+                    p.payload());
         } catch (SerializationException e) {
             throw new Refusal.Refused(e.getMessage());
         }

@@ -59,7 +59,7 @@ public class ParkedEvents {
      * timestamp in epoch millis, or null).
      */
     record Parking(UUID eventId, String type, String orderId, String topic, int partition, long offset, Long publishedAt,
-                   Map<String, String> headers, String payload, String reason, UUID waitingBehind) {
+                   Map<String, String> headers, byte[] payload, String reason, UUID waitingBehind) {
 
         Parking behind(UUID head) {
             return new Parking(eventId, type, orderId, topic, partition, offset, publishedAt, headers, payload, reason, head);
@@ -103,7 +103,7 @@ public class ParkedEvents {
                 insert.setInt(6, p.partition());
                 insert.setLong(7, p.offset());
                 insert.setString(8, toJson(p.headers()));
-                insert.setString(9, p.payload());
+                insert.setBytes(9, p.payload());
                 insert.setString(10, p.reason());
                 insert.setObject(11, p.waitingBehind());
                 return insert.executeUpdate() == 1;
@@ -131,10 +131,11 @@ public class ParkedEvents {
         update("UPDATE parked_event SET status = ?, resolved_at = now() WHERE id = ?", status, parked.id());
     }
 
-    /** A replay refused it again: it stays parked with the new reason, as the head its order's others wait behind. */
+    /** A replay refused it again: it stays parked, both reasons kept, as the head its order's others wait behind. */
     @Transactional(Transactional.TxType.MANDATORY)
     void refusedAgain(ParkedEvent parked, String reason) {
-        update("UPDATE parked_event SET reason = ?, waiting_behind = NULL WHERE id = ? AND status = 'parked'", reason, parked.id());
+        update("UPDATE parked_event SET reason = reason || '; refused again on replay: ' || ?, waiting_behind = NULL "
+                + "WHERE id = ? AND status = 'parked'", reason, parked.id());
         if (parked.orderId() != null) {
             update("UPDATE parked_event SET waiting_behind = ? WHERE consumer = ? AND order_id = ? AND status = 'parked' AND id > ?",
                     parked.eventId(), parked.consumer(), parked.orderId(), parked.id());
@@ -243,7 +244,7 @@ public class ParkedEvents {
                 while (rs.next()) {
                     rows.add(new ParkedEvent(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getInt(7), rs.getLong(8), fromJson(rs.getString(9)),
-                            rs.getString(10), rs.getString(11), rs.getObject(12, UUID.class), instant(rs.getTimestamp(13)),
+                            rs.getBytes(10), rs.getString(11), rs.getObject(12, UUID.class), instant(rs.getTimestamp(13)),
                             rs.getString(14), instant(rs.getTimestamp(15))));
                 }
             }

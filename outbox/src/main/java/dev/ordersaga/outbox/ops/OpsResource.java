@@ -12,6 +12,7 @@ import dev.ordersaga.outbox.ops.OpsViews.Parked;
 import dev.ordersaga.outbox.ops.OpsViews.Trail;
 import dev.ordersaga.outbox.ops.OpsViews.Written;
 import dev.ordersaga.web.Caller;
+import dev.ordersaga.web.Problem;
 import dev.ordersaga.web.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.inject.Instance;
@@ -23,8 +24,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +89,7 @@ public class OpsResource {
 
     @GET
     @Path("/parked")
-    public List<Parked> parked(@QueryParam("status") String status, @QueryParam("limit") Integer limit) {
+    public List<Parked> parked(@QueryParam("status") String status, @QueryParam("limit") String limit) {
         String wanted = status == null ? ParkedEvent.PARKED : status;
         if (!STATUSES.contains(wanted)) {
             throw new ProblemException(400, "Invalid request", "status", "must be one of parked, replayed, skipped, all");
@@ -113,7 +117,7 @@ public class OpsResource {
 
     @GET
     @Path("/audit")
-    public List<Audit> audit(@QueryParam("orderId") String orderId, @QueryParam("limit") Integer limit) {
+    public List<Audit> audit(@QueryParam("orderId") String orderId, @QueryParam("limit") String limit) {
         return queries.audit(orderId == null || orderId.isBlank() ? null : orderId, limit(limit));
     }
 
@@ -137,6 +141,18 @@ public class OpsResource {
         }
     }
 
+    /** A replay stopped part way: a 503 problem that says what it replayed before it stopped. */
+    @ServerExceptionMapper
+    public Response stopped(ParkedActions.Stopped e) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", "Service Unavailable");
+        problem.put("status", 503);
+        problem.put("detail", e.getMessage() + "; replay again later");
+        problem.put("replayed", e.replayed());
+        return Response.status(503).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
     private static String reason(OperatorRequest body) {
         if (body == null || body.reason() == null || body.reason().isBlank()) {
             throw new ProblemException(400, "Invalid request", "reason", "must not be blank: say why, for the audit");
@@ -152,13 +168,18 @@ public class OpsResource {
         }
     }
 
-    private static int limit(Integer limit) {
+    private static int limit(String limit) {
         if (limit == null) {
             return 100;
         }
-        if (limit < 1 || limit > 1000) {
-            throw new ProblemException(400, "Invalid request", "limit", "must be between 1 and 1000");
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
         }
-        return limit;
+        throw new ProblemException(400, "Invalid request", "limit", "must be an integer from 1 to 1000");
     }
 }

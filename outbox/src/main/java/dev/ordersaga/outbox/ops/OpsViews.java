@@ -36,7 +36,7 @@ public final class OpsViews {
 
         static Parked of(ParkedEvent p) {
             return new Parked(p.id(), p.consumer(), p.eventId(), p.type(), p.orderId(), p.topic(), p.partition(), p.offset(),
-                    p.payload(), p.reason(), p.waitingBehind(), iso(p.parkedAt()), p.status(), iso(p.resolvedAt()));
+                    p.payloadText(), p.reason(), p.waitingBehind(), iso(p.parkedAt()), p.status(), iso(p.resolvedAt()));
         }
     }
 

@@ -358,6 +358,57 @@ class InboxConsumerTest {
     }
 
     @Test
+    void aPayloadThatIsNotTextParksWithItsBytesIntactAndTheConsumerGoesOn() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        UUID eventId = UUID.randomUUID();
+        byte[] bytes = {'{', 0x00, (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '}'};
+        consume(List.of(record(Topics.ORDERS, a, eventId, "OrderPlaced", bytes, Map.of("note", "nul\0here")),
+                placed(b, "b1")), recording("-", "-", new AtomicInteger()));
+        consume(List.of(placed(b, "b2")), recording("-", "-", new AtomicInteger()));
+
+        assertThat(applied(b)).containsExactly("b1", "b2");
+        assertThat(parked()).containsExactly(eventId + " parked behind null");
+        assertThat(QuarkusTransaction.requiringNew().call(() -> (byte[]) em.createNativeQuery(
+                        "SELECT payload FROM parked_event WHERE consumer = ?1 AND event_id = ?2")
+                .setParameter(1, consumer).setParameter(2, eventId).getSingleResult())).isEqualTo(bytes);
+        assertThat(parkedReason(Topics.ORDERS, eventId)).isNotBlank();
+    }
+
+    @Test
+    void aLongTraceparentAndALongUnknownTypeAreJournaledAndTheConsumerGoesOn() {
+        String order = UUID.randomUUID().toString();
+        UUID unknown = UUID.randomUUID();
+        var teleported = record(Topics.ORDERS, order, unknown, "T".repeat(300), "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of("traceparent", "0".repeat(200)));
+        consume(List.of(teleported, placed(order, "A")), recording("-", "-", new AtomicInteger()));
+
+        assertThat(journal()).contains(unknown + " skipped " + teleported.offset());
+        assertThat(applied(order)).containsExactly("A");
+    }
+
+    @Test
+    void aReplayStoppedByAFailureKeepsWhatItReplayedAndAuditsWhereItStopped() {
+        String a = UUID.randomUUID().toString();
+        var refused = placed(a, "REFUSE");
+        var flaky = placed(a, "FLAKY");
+        consume(List.of(refused, flaky), recording("REFUSE", "-", new AtomicInteger()));
+        OrderEvent.Handler failingOnce = recording("-", "FLAKY", new AtomicInteger(1));
+        inbox.register(consumer, OrderEvent.class, e -> e.dispatch(failingOnce));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.replay(consumer, refused.value().eventId(), "ops-4", "fixed"))
+                .isInstanceOfSatisfying(ParkedActions.Stopped.class,
+                        s -> assertThat(s.replayed()).containsExactly(refused.value().eventId()));
+        assertThat(parked()).containsExactly(refused.value().eventId() + " replayed behind null",
+                flaky.value().eventId() + " parked behind " + refused.value().eventId());
+        assertThat(audit()).singleElement().asString().startsWith("replay ops-4 fixed: stopped after 1 replayed: ");
+
+        assertThat(actions.replay(consumer, flaky.value().eventId(), "ops-4", "again").replayed())
+                .containsExactly(flaky.value().eventId());
+        assertThat(applied(a)).containsExactly("REFUSE", "FLAKY");
+    }
+
+    @Test
     void aShutdownEndsARetryThatWouldOtherwiseLastForeverAndAppliesNothing() throws Exception {
         String order = UUID.randomUUID().toString();
         AtomicInteger failures = new AtomicInteger(Integer.MAX_VALUE);
@@ -384,12 +435,17 @@ class InboxConsumerTest {
                 + "[{\"sku\":\"SKU-1\",\"quantity\":1}],\"couponCode\":\"" + marker + "\",\"placedAt\":\"2026-11-24T10:00:00Z\"}";
     }
 
-    /** As the connector delivers it: decoded, or a null value with the failure in the headers. */
     private ConsumerRecord<String, Inbound> record(String topic, String key, UUID eventId, String type, String json) {
+        return record(topic, key, eventId, type, json.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    /** As the connector delivers it: decoded, or a null value with the failure in the headers. */
+    private ConsumerRecord<String, Inbound> record(String topic, String key, UUID eventId, String type, byte[] data,
+                                                   Map<String, String> more) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.ID_HEADER, eventId.toString().getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
-        byte[] data = json.getBytes(StandardCharsets.UTF_8);
+        more.forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
         Inbound value;
         try {
             value = new InboundDeserializer().deserialize(topic, headers, data);
@@ -443,7 +499,7 @@ class InboxConsumerTest {
         String reason = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
                 "SELECT reason FROM parked_event WHERE consumer = ?1 AND event_id = ?2")
                 .setParameter(1, consumer).setParameter(2, eventId).getSingleResult());
-        return reason.substring(reason.indexOf("(SQLState 23514)") + "(SQLState 23514)".length()) + "; 2 still parked";
+        return reason.substring(reason.lastIndexOf("(SQLState 23514)") + "(SQLState 23514)".length()) + "; 2 still parked";
     }
 
     private void sql(String statement) {
