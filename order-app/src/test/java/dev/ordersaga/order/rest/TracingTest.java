@@ -10,8 +10,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,17 +25,8 @@ import static org.awaitility.Awaitility.await;
 
 /** One trace from the HTTP request to the outbox row: the row carries the traceparent the relay puts on Kafka. */
 @QuarkusTest
-@TestProfile(TracingTest.OutboxKept.class)
 @WithTestResource(LocalStackResource.class)
 class TracingTest {
-
-    /** The outbox rows stay (as without delete-after-insert), so the test reads the traceparent that was written. */
-    public static class OutboxKept implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("outbox.delete-after-insert", "false");
-        }
-    }
 
     @Inject
     InMemorySpanExporter spans;
@@ -67,8 +55,9 @@ class TracingTest {
         assertThat(server.getName()).isEqualTo("POST /orders");
         assertThat(write.getParentSpanId()).isEqualTo(server.getSpanId());
 
+        // the outbox row itself is gone (delete-after-insert); the trigger's journal kept what it carried
         Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery(
-                "SELECT id, traceparent FROM outbox WHERE aggregateid = ?1 AND type = 'OrderPlaced'")
+                "SELECT event_id, traceparent FROM outbox_journal WHERE aggregateid = ?1 AND type = 'OrderPlaced'")
                 .setParameter(1, orderId).getSingleResult());
         assertThat(row[0].toString()).isEqualTo(write.getAttributes().get(Tracing.EVENT_ID));
         assertThat(row[1]).isEqualTo("00-" + server.getTraceId() + "-" + write.getSpanId() + "-01");
