@@ -45,6 +45,8 @@ final class RelayScenarios implements AutoCloseable {
 
     private static final int[] RATES = {100, 500, 2000};
     private static final int WRITERS = 8;
+    /** Between the drain's end and the idle window. */
+    private static final Duration IDLE_SETTLE = Duration.ofSeconds(20);
 
     private final StackEndpoints stack;
     private final Path logs;
@@ -118,19 +120,25 @@ final class RelayScenarios implements AutoCloseable {
             notes.put(subject.prefix + "_drain_seconds_first_to_last_ack", seconds);
             notes.put(subject.prefix + "_drain_seconds_including_relay_start", (System.nanoTime() - spawned) / 1e9);
 
+            // idle: after a settling pause (the drain's last GC and JIT work is not idle cost), measured with no
+            // profiler attached; JFR, when on, records a window of its own afterwards
+            Thread.sleep(IDLE_SETTLE.toMillis());
             Progress idle = new Progress("4. " + subject.process + " idle CPU", profile.idleWindow.toSeconds());
-            if (JfrProfile.enabled()) {
-                JfrProfile.start(pid);
-            }
+            Map<String, Long> threadsBefore = ProcStats.cpuMillisByThread(pid);
             long idleStart = ProcStats.cpuMillis(pid);
             long t0 = System.nanoTime();
             for (long s = 0; s < profile.idleWindow.toSeconds(); s++) {
                 Thread.sleep(1000);
                 idle.update(s + 1);
             }
-            double idlePct = (ProcStats.cpuMillis(pid) - idleStart) * 100.0 / ((System.nanoTime() - t0) / 1e6);
+            double idleMillis = (System.nanoTime() - t0) / 1e6;
+            double idlePct = (ProcStats.cpuMillis(pid) - idleStart) * 100.0 / idleMillis;
+            notes.put(subject.prefix + "_idle_cpu_by_thread",
+                    ProcStats.topThreads(threadsBefore, ProcStats.cpuMillisByThread(pid), idleMillis, 10));
             idle.done(String.format("%.2f%% of one core", idlePct));
             if (JfrProfile.enabled()) {
+                JfrProfile.start(pid);
+                Thread.sleep(profile.idleWindow.toMillis());
                 Path jfr = JfrProfile.stop(pid, logs.resolve(subject.process + "-idle.jfr"));
                 notes.put(subject.prefix + "_idle_top_frames", JfrProfile.topFrames(jfr, 15));
                 notes.put(subject.prefix + "_idle_top_callers", JfrProfile.topCallers(jfr, 15));
