@@ -1,6 +1,8 @@
 package dev.ordersaga.relay;
 
 import dev.ordersaga.outbox.schema.OutboxSchema;
+import dev.ordersaga.relay.connector.QuietPostgresConnector;
+import dev.ordersaga.relay.connector.QuietQueueProvider;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -117,7 +119,8 @@ public class Relay {
     Properties properties(Source source) {
         Properties p = new Properties();
         p.put("name", "outbox-" + source.name());
-        p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        // Debezium's Postgres connector with its two idle waits changed (QuietPostgresConnector)
+        p.put("connector.class", QuietPostgresConnector.class.getName());
         p.put("plugin.name", "pgoutput");
         p.put("database.hostname", source.host());
         p.put("database.port", Integer.toString(source.port()));

@@ -1,5 +1,6 @@
 package dev.ordersaga.relay;
 
+import dev.ordersaga.relay.connector.QuietQueueProvider;
 import io.debezium.connector.base.ChangeEventQueue;
 import io.debezium.connector.base.DefaultQueueProvider;
 import io.debezium.connector.base.QueueProvider;

@@ -2,6 +2,7 @@ package dev.ordersaga.relay;
 
 import dev.ordersaga.outbox.schema.OutboxSchema;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ordersaga.relay.connector.QuietPostgresConnector;
 import dev.ordersaga.stack.TestStack;
 import dev.ordersaga.stack.TopicReader;
 import io.quarkus.test.common.WithTestResource;
@@ -81,6 +82,33 @@ class RelayTest {
                         .allMatch(k -> !k.startsWith("__debezium"));
             }
         }
+    }
+
+    /**
+     * The streaming loop's pause waits on the replication socket and an idle poll waits for the next enqueue
+     * (QuietPostgresConnector): an event written after a quiet spell still goes out at once.
+     */
+    @Test
+    void anIdleRelayWaitsOnTheSocketAndStillRelaysAtOnce() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> QuietPostgresConnector.socketWaits() > 0);
+        long waits = QuietPostgresConnector.socketWaits();
+        // a quiet spell longer than QuietPostgresConnector.IDLE_AFTER, so the next poll waits for an enqueue
+        Thread.sleep(QuietPostgresConnector.IDLE_AFTER.toMillis() + 500);
+        String aggregateType = "q" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        UUID id;
+        long committed;
+        try (OutboxRows rows = new OutboxRows(database)) {
+            id = rows.add(aggregateType, "quiet", "Sentinel", "{}");
+            rows.commit();
+            committed = System.nanoTime();
+        }
+        try (TopicReader reader = new TopicReader(TestStack.shared().bootstrapServers(), aggregateType + ".events")) {
+            List<ConsumerRecord<String, String>> seen = reader.until(r -> !r.isEmpty(), Duration.ofSeconds(30));
+            assertThat(seen).extracting(r -> header(r, "id")).containsExactly(id.toString());
+        }
+        // the reader's subscription takes part of it; a pause that slept through data would take seconds
+        assertThat(Duration.ofNanos(System.nanoTime() - committed)).isLessThan(Duration.ofSeconds(10));
+        assertThat(QuietPostgresConnector.socketWaits()).isGreaterThan(waits);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.ordersaga.relay;
+package dev.ordersaga.relay.connector;
 
 import io.debezium.config.CommonConnectorConfig;
 import io.debezium.config.Configuration;
@@ -29,6 +29,11 @@ public class QuietQueueProvider<T extends Sizeable> implements QueueProvider<T> 
     private static final long SPIN_NANOS = 1_000_000;
 
     private Queue<T> queue;
+    /** Events enqueued so far, and how many are queued: read without the queue's lock by {@link #awaitEnqueue}. */
+    private volatile long enqueued;
+    private volatile int queued;
+    private volatile long lastEnqueueNanos = System.nanoTime();
+    private volatile Thread idleWaiter;
     /**
      * When the queue was last found empty, and by which thread; 0 after an enqueue. Read and written under
      * ChangeEventQueue's lock (its metrics read {@code size()} without it, and at worst skip or take one park).
@@ -50,11 +55,47 @@ public class QuietQueueProvider<T extends Sizeable> implements QueueProvider<T> 
     public void enqueue(T event) {
         queue.add(event);
         lastEmptyCheck = 0;
+        queued = queue.size();
+        lastEnqueueNanos = System.nanoTime();
+        enqueued++; // only the producer writes it, under ChangeEventQueue's lock
+        Thread waiter = idleWaiter;
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
+        }
     }
 
     @Override
     public T poll() {
-        return queue.poll();
+        T event = queue.poll();
+        queued = queue.size();
+        return event;
+    }
+
+    /**
+     * Called by the polling thread before each poll ({@link QuietPostgresConnector.QuietTask}): when the queue is empty
+     * and nothing was enqueued for {@code idleAfterNanos}, waits until the next enqueue or {@code maxWaitNanos},
+     * whichever comes first, so an idle engine polls a few times a second rather than every {@code poll.interval.ms}.
+     * An event that ends the wait then waits one poll interval in the queue (instead of half of one on average).
+     */
+    void awaitEnqueue(long idleAfterNanos, long maxWaitNanos) throws InterruptedException {
+        idleWaiter = Thread.currentThread();
+        try {
+            long seen = enqueued;
+            long now = System.nanoTime();
+            if (queued > 0 || now - lastEnqueueNanos < idleAfterNanos) {
+                return;
+            }
+            long deadline = now + maxWaitNanos;
+            while (enqueued == seen && deadline - now > 0) {
+                LockSupport.parkNanos(this, deadline - now);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("stopping");
+                }
+                now = System.nanoTime();
+            }
+        } finally {
+            idleWaiter = null;
+        }
     }
 
     @Override
