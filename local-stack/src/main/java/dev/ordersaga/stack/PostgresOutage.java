@@ -61,14 +61,16 @@ public final class PostgresOutage {
         start.addAll(command);
         Process server = new ProcessBuilder(start).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        // this server is no child of the stack's: stop it with the test JVM (SIGINT, PostgreSQL's fast shutdown)
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // this server is no child of the stack's: stop it with the stack, after what runs on it (SIGINT, PostgreSQL's fast shutdown)
+        TestStack.stopWithTheStack(() -> {
             try {
                 new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).start().waitFor(10, TimeUnit.SECONDS);
-            } catch (IOException | InterruptedException ignored) {
+            } catch (IOException e) {
                 // the JVM is going away; the next stack start reaps what is left
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        }, "pg-stop"));
+        });
     }
 
     /** True once the server listens again; for a test to await with its own deadline. */

@@ -22,8 +22,35 @@ public final class TestStack {
     private static Path sharedHome;
     private static long sharedPid;
     private static Process sharedProcess;
+    /** What runs on the stack, stopped before it when the test JVM exits (JVM shutdown hooks run all at once). */
+    private static final java.util.Deque<Runnable> users = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** Parts of the stack started outside its JVM (a Postgres restarted by a fault test), stopped after the users. */
+    private static final java.util.Deque<Runnable> parts = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     private TestStack() {
+    }
+
+    /**
+     * Stops {@code stop} before the stack when the test JVM exits: services stopped while their Postgres and
+     * Kafka go away at the same time wait out their own timeouts, which Surefire's 30 s exit deadline cuts short.
+     */
+    public static void stopBeforeTheStack(Runnable stop) {
+        users.push(stop);
+    }
+
+    /** Stops {@code stop} with the stack, after its users: a part of the stack that runs outside its JVM. */
+    static void stopWithTheStack(Runnable stop) {
+        parts.push(stop);
+    }
+
+    private static void runAll(java.util.Deque<Runnable> stops) {
+        for (Runnable stop : stops) {
+            try {
+                stop.run();
+            } catch (RuntimeException e) {
+                System.err.println("test stack: a stop on exit failed: " + e);
+            }
+        }
     }
 
     public static synchronized StackEndpoints shared() {
@@ -96,6 +123,8 @@ public final class TestStack {
         Orphans.writePid(home.resolve("owner.pid"), ProcessHandle.current());
         Process process = launch(home, List.of());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runAll(users);
+            runAll(parts);
             Orphans.terminate(process.toHandle(), Duration.ofSeconds(30));
             Orphans.deleteTree(home);
         }, "test-stack-stop"));

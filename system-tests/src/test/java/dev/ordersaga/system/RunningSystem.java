@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +44,8 @@ final class RunningSystem {
             RunningSystem system = new RunningSystem(TestStack.shared());
             // one identity for the end-to-end tests: customer c-1 with every role (the role rules are tested per app)
             TestTokens.actAs("c-1", LocalTokens.ROLES.toArray(String[]::new));
-            Runtime.getRuntime().addShutdownHook(new Thread(system::stop, "system-stop"));
+            // stopped before the stack, so no service waits out its timeouts on a Postgres or Kafka already gone
+            TestStack.stopBeforeTheStack(system::stop);
             // the ports first: order-app's console must know where the other services will listen
             Map<Service, Integer> ports = new EnumMap<>(Service.class);
             Service.START_ORDER.forEach(s -> ports.put(s, Ports.free()));
@@ -164,10 +164,19 @@ final class RunningSystem {
         return repo().resolve("system-tests/target/process-logs");
     }
 
+    /** All at once: each stop may take seconds (Kafka consumers leave their groups), and the JVM is exiting. */
     private synchronized void stop() {
-        replicas.forEach(AppProcess::close);
-        List<AppProcess> reversed = new ArrayList<>(apps.values());
-        Collections.reverse(reversed);
-        reversed.forEach(AppProcess::close);
+        List<AppProcess> all = new ArrayList<>(replicas);
+        all.addAll(apps.values());
+        List<Thread> stopping = all.stream().map(app -> new Thread(app::close, "stop " + app)).toList();
+        stopping.forEach(Thread::start);
+        for (Thread t : stopping) {
+            try {
+                t.join(Duration.ofSeconds(25).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }
