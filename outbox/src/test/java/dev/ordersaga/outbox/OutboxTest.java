@@ -144,6 +144,12 @@ class OutboxTest {
                 .getResultList());
         assertThat(tables).containsExactly("outbox", "outbox_heartbeat");
         assertThat(count("SELECT count(*) FROM pg_publication WHERE pubname = 'outbox_publication' AND NOT pubdelete")).isOne();
+        // created_at stays in the database: pgoutput sends only the columns a relay publishes
+        String published = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
+                "SELECT array_to_string(attnames, ',') FROM pg_publication_tables WHERE pubname = '" + OutboxSchema.PUBLICATION
+                        + "' AND tablename = 'outbox'").getSingleResult());
+        assertThat(published.split(",")).containsExactlyInAnyOrder("id", "aggregatetype", "aggregateid", "type", "payload",
+                OutboxSchema.TRACEPARENT);
     }
 
     private long count(String sql) {

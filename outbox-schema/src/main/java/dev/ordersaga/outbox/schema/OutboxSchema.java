@@ -19,9 +19,10 @@ public final class OutboxSchema {
     public static final String HEARTBEAT_QUERY = "UPDATE " + HEARTBEAT_TABLE + " SET beat_at = now() WHERE id = 1";
 
     /**
-     * Outbox columns no relay publishes, for the connector's {@code column.exclude.list}: they stay out of the change
-     * records. Debezium still decodes them from pgoutput first (8 % of the relay's drain samples at 6e0f96d, make
-     * bench with BENCH_JFR=on); only a column list in the publication (Postgres 15+) would spare that.
+     * Outbox columns no relay publishes. The publication's column list leaves them out of the log's change messages
+     * ({@code V0_7__publication_columns.sql}: Debezium decoded them before dropping them, 6.7-8 % of the relay's drain
+     * samples); the connector's {@code column.exclude.list} names them too, so they stay out of the change records
+     * whatever schema Debezium reads from the table.
      */
     public static final String UNPUBLISHED_COLUMNS = "public." + OUTBOX_TABLE + ".created_at";
 
