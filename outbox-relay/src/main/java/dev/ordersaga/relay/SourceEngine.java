@@ -2,6 +2,7 @@ package dev.ordersaga.relay;
 
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.spi.OffsetCommitPolicy;
 import io.debezium.embedded.Connect;
 import io.debezium.transforms.outbox.EventRouter;
 import io.quarkus.logging.Log;
@@ -26,6 +27,9 @@ import java.util.concurrent.TimeUnit;
 final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>>, SourceLeader.Engine {
 
     enum State { STARTING, RUNNING, STOPPED, FAILED }
+
+    /** Acknowledged events an engine may hold without committing their offsets (see {@link #start}). */
+    static final int REPLAY_BOUND = 250;
 
     private final Source source;
     private final KafkaPublisher publisher;
@@ -91,6 +95,11 @@ final class SourceEngine implements DebeziumEngine.ChangeConsumer<ChangeEvent<So
         engine = DebeziumEngine.create(Connect.class)
                 .using(props)
                 .notifying(this)
+                // offsets are committed once a second (offset.flush.interval.ms) or as soon as REPLAY_BOUND events
+                // are acknowledged and not yet committed, whichever comes first: a SIGKILL replays at most those and
+                // the batch in hand. Committing after every batch instead (interval 0) cost 2 ms of p50 at 500
+                // events/s and 8 % of the drain in make bench: a synchronous write per 10 ms poll.
+                .using(OffsetCommitPolicy.periodic(props).or((events, since) -> events >= REPLAY_BOUND))
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void taskStarted() {

@@ -75,6 +75,10 @@ class RelayCrashIT {
             assertKeyOrder(all);
 
             int duplicates = all.size() - ids.size();
+            // offsets are committed at the latest 250 acknowledged events after the last commit (SourceEngine): what a
+            // SIGKILL replays is those and the batch in hand, a few hundred here (about 1,500 when they were only
+            // committed once a second)
+            assertThat(duplicates).as("events replayed after the SIGKILL").isLessThanOrEqualTo(1_000);
             String report = String.format("relay SIGKILL test: %d events committed, %d delivered, %d duplicates "
                             + "(replayed after the kill), %d distinct seen when the relay was killed%n",
                     committed.size(), all.size(), duplicates, seenAtKill);
