@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
 /** Scenario 3: orders at fixed rates (open loop), HTTP response time and placement-to-terminal time. */
 final class SagaScenario {
 
-    private static final int[] RATES = {20, 50, 100};
+    private static final int[] RATES = {20, 50, 100, 150, 200, 300};
+    /** The target rate: rates above it run only while each one before was sustained. */
+    private static final int TARGET_RATE = 100;
     private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
 
     private final StackEndpoints stack;
@@ -85,41 +87,38 @@ final class SagaScenario {
                 String body = "{\"customerId\": \"bench\", \"items\": [{\"sku\": \"" + sku + "\", \"quantity\": 1}]}";
                 // the JIT of four fresh JVMs: measure steady state, not the first seconds of interpreted code
                 placeAtRate(client, url, body, 20, Duration.ofSeconds(15), new Latencies(), new ConcurrentHashMap<>(), "3. warm-up");
-                for (int rate : RATES) {
+                for (int i = 0; i < RATES.length; i++) {
+                    int rate = RATES[i];
+                    if (rate > TARGET_RATE && sustained != RATES[i - 1]) {
+                        break; // above the target, a rate runs only while the one below it was sustained
+                    }
                     Latencies h = new Latencies();
                     Latencies end = new Latencies();
-                    Map<String, Long> sentAt = new ConcurrentHashMap<>();
-                    CpuSplit split = new CpuSplit(pids);
-                    long errors = placeAtRate(client, url, body, rate, profile.sagaStep, h, sentAt, "3. saga at " + rate + " orders/s");
-                    notes.put("cpu_cores_during_saga_at_" + rate, split.cores());
-                    // what each consumer app spends per order (its consumers apply 2-3 events of every order)
-                    Map<String, Long> cpu = split.millis();
-                    Map<String, Double> perOrder = new java.util.LinkedHashMap<>();
-                    for (Service s : List.of(Service.ORDER_APP, Service.INVENTORY_APP, Service.COUPON_APP)) {
-                        perOrder.put(s.module, Math.round(cpu.getOrDefault(s.module, 0L) * 100.0 / Math.max(1, sentAt.size())) / 100.0);
-                    }
-                    notes.put("consumer_cpu_ms_per_order_at_" + rate, perOrder);
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                    while (!terminalAt.keySet().containsAll(sentAt.keySet()) && System.nanoTime() < deadline) {
-                        Thread.sleep(50);
-                    }
-                    long notTerminal = 0;
-                    for (var e : sentAt.entrySet()) {
-                        Long t = terminalAt.get(e.getKey());
-                        if (t == null) {
-                            notTerminal++;
-                        } else {
-                            end.record(t - e.getValue());
-                        }
-                    }
+                    Step step = step(client, url, body, rate, pids, terminalAt, h, end, "3. saga at " + rate + " orders/s");
+                    notes.put("cpu_cores_during_saga_at_" + rate, step.cores());
+                    notes.put("consumer_cpu_ms_per_order_at_" + rate, step.perOrder());
                     http.put(Integer.toString(rate), h);
                     e2e.put(Integer.toString(rate), end);
-                    notes.put("saga_errors_at_" + rate, errors);
-                    notes.put("saga_not_terminal_at_" + rate, notTerminal);
+                    notes.put("saga_errors_at_" + rate, step.errors());
+                    notes.put("saga_not_terminal_at_" + rate, step.notTerminal());
                     System.out.printf("     %d/s: HTTP p99 %.1f ms, to terminal p50 %.1f ms p99 %.1f ms, %d errors, %d not terminal%n",
-                            rate, h.percentileMs(99), end.percentileMs(50), end.percentileMs(99), errors, notTerminal);
-                    if (errors == 0 && notTerminal == 0 && end.percentileMs(99) < 1000) {
+                            rate, h.percentileMs(99), end.percentileMs(50), end.percentileMs(99), step.errors(), step.notTerminal());
+                    if (step.errors() == 0 && step.notTerminal() == 0 && end.percentileMs(99) < 1000) {
                         sustained = rate;
+                    }
+                    if (rate == TARGET_RATE && JfrProfile.enabled()) {
+                        // a step of its own, after the measured one: the figures above come without a profiler attached
+                        long pid = pids.get(Service.ORDER_APP.module);
+                        Latencies ph = new Latencies();
+                        Latencies pe = new Latencies();
+                        JfrProfile.start(pid);
+                        Step profiled = step(client, url, body, rate, pids, terminalAt, ph, pe, "3. saga at " + rate + "/s, order-app under JFR");
+                        Path jfr = JfrProfile.stop(pid, logs.resolve("order-app-saga-" + rate + ".jfr"));
+                        notes.put("order_app_saga_" + rate + "_jfr_step", Map.of("http_p99_ms", ph.percentileMs(99),
+                                "terminal_p99_ms", pe.percentileMs(99), "not_terminal", profiled.notTerminal(),
+                                "cpu_cores", profiled.cores()));
+                        notes.put("order_app_saga_" + rate + "_top_frames", JfrProfile.topFrames(jfr, 15));
+                        notes.put("order_app_saga_" + rate + "_top_callers", JfrProfile.topCallers(jfr, 15));
                     }
                 }
             }
@@ -129,6 +128,39 @@ final class SagaScenario {
             reversed.forEach(AppProcess::close);
         }
         return sustained;
+    }
+
+    /** What one step at a fixed rate measured, besides its latencies. */
+    private record Step(long errors, long notTerminal, Map<String, Double> cores, Map<String, Double> perOrder) {
+    }
+
+    /** Places orders at {@code rate} for the profile's step length, then waits (30 s at most) for them to end. */
+    private Step step(HttpClient client, String url, String body, int rate, Map<String, Long> pids,
+                      Map<String, Long> terminalAt, Latencies h, Latencies end, String label) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        CpuSplit split = new CpuSplit(pids);
+        long errors = placeAtRate(client, url, body, rate, profile.sagaStep, h, sentAt, label);
+        Map<String, Double> cores = split.cores();
+        // what each consumer app spends per order (its consumers apply 2-3 events of every order)
+        Map<String, Long> cpu = split.millis();
+        Map<String, Double> perOrder = new java.util.LinkedHashMap<>();
+        for (Service s : List.of(Service.ORDER_APP, Service.INVENTORY_APP, Service.COUPON_APP)) {
+            perOrder.put(s.module, Math.round(cpu.getOrDefault(s.module, 0L) * 100.0 / Math.max(1, sentAt.size())) / 100.0);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!terminalAt.keySet().containsAll(sentAt.keySet()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        long notTerminal = 0;
+        for (var e : sentAt.entrySet()) {
+            Long t = terminalAt.get(e.getKey());
+            if (t == null) {
+                notTerminal++;
+            } else {
+                end.record(t - e.getValue());
+            }
+        }
+        return new Step(errors, notTerminal, cores, perOrder);
     }
 
     /** Open loop: requests leave on schedule whether or not earlier ones answered. Returns the error count. */
